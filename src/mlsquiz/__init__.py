@@ -1,0 +1,1 @@
+"""mlsquiz: spaced-repetition flashcards in the terminal."""

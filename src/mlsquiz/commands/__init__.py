@@ -1,0 +1,1 @@
+"""One module per command family: thin glue between the CLI and the core."""

@@ -1,0 +1,34 @@
+"""What every command runs with: the collection's path and the moment it runs at (`--now`)."""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import clock
+
+
+@dataclass
+class Context:
+    db_path: Path
+    now: datetime.datetime  # zone-aware, local
+
+    @classmethod
+    def from_arguments(cls, db: str | None, now: str | None) -> "Context":
+        from .store.connection import default_collection_path
+
+        return cls(Path(db).expanduser() if db else default_collection_path(), clock.current_moment(now))
+
+    def open_collection(self, *, sync_bundled: bool = True):
+        from .store import open_collection
+
+        return open_collection(self.db_path, sync_bundled=sync_bundled)
+
+    def settings(self, collection) -> dict[str, int]:
+        from .settings import effective_settings
+        from .store.study import read_settings
+
+        return effective_settings(read_settings(collection))
+
+    def today(self, collection) -> datetime.date:
+        """The study day this command runs on, under the collection's rollover hour."""
+        return clock.study_day(self.now, self.settings(collection)["rollover_hour"])

@@ -1,0 +1,32 @@
+"""Text output for the terminal: safe strings, tables, shortening to fit 80 columns."""
+
+import re
+import unicodedata
+
+# C0/C1 controls (ESC included) and the bidi overrides that could reorder what the terminal shows.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
+    """Card text made harmless for a terminal: no escape sequences, no control characters."""
+    text = _UNSAFE.sub("\ufffd", text)
+    return text if keep_newlines else text.replace("\n", " ").replace("\t", " ")
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters (East Asian wide characters count double)."""
+    text = " ".join(terminal_safe(text, keep_newlines=False).split())
+    out, used = [], 0
+    for char in text:
+        cost = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + cost > width - (1 if len(text) > len(out) + 1 else 0):
+            return "".join(out) + "…"
+        out.append(char)
+        used += cost
+    return "".join(out)
+
+
+def table(rows: list[list], headers: list[str], align: tuple[str, ...] | None = None) -> str:
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=align, disable_numparse=True)

@@ -1,0 +1,115 @@
+"""Decks and cards in the collection: importing (upsert by card id, retiring what a file dropped) and listing."""
+
+import json
+from dataclasses import dataclass
+
+from ..deck import Deck
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    deck_id: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired)
+
+
+def deck_with_file_hash(collection, file_hash: str) -> str | None:
+    row = collection.conn.execute("SELECT id FROM decks WHERE file_hash = ?", (file_hash,)).fetchone()
+    return row["id"] if row else None
+
+
+def import_deck(collection, deck: Deck, file_hash: str, *, bundled: bool = False) -> ImportSummary:
+    """Add or update `deck` in one transaction; progress stays with each card id."""
+    with collection.transaction() as conn:
+        existing = {
+            row["card_id"]: row
+            for row in conn.execute(
+                "SELECT id, card_id, type, section, tags, position, content_hash, retired FROM cards WHERE deck = ?",
+                (deck.id,),
+            )
+        }
+        conn.execute(
+            """INSERT INTO decks (id, name, description, source, sections, resources, file_hash, bundled, imported_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+               ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                 source = excluded.source, sections = excluded.sections, resources = excluded.resources,
+                 file_hash = excluded.file_hash, bundled = excluded.bundled, imported_at = excluded.imported_at""",
+            (deck.id, deck.name, deck.description, deck.source, json.dumps(deck.sections),
+             json.dumps(deck.resources), file_hash, int(bundled)),
+        )
+        inserts, updates = [], []
+        for position, card in enumerate(deck.cards):
+            tags = json.dumps(list(card.tags))
+            values = (card.type, card.prompt, json.dumps(card.content, ensure_ascii=False), card.section,
+                      tags, position, card.content_hash)
+            old = existing.get(card.id)
+            if old is None:
+                inserts.append((deck.id, card.id, *values))
+            elif (old["content_hash"], old["position"], old["retired"], old["type"], old["section"], old["tags"]) != (
+                card.content_hash, position, 0, card.type, card.section, tags
+            ):
+                updates.append((*values, old["id"]))
+        conn.executemany(
+            """INSERT INTO cards (deck, card_id, type, prompt, content, section, tags, position, content_hash, retired)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
+            inserts,
+        )
+        conn.executemany(
+            """UPDATE cards SET type = ?, prompt = ?, content = ?, section = ?, tags = ?, position = ?,
+               content_hash = ?, retired = 0 WHERE id = ?""",
+            updates,
+        )
+        conn.execute(
+            "INSERT INTO card_state (card) SELECT id FROM cards WHERE deck = ? AND id NOT IN (SELECT card FROM card_state)",
+            (deck.id,),
+        )
+        kept = {card.id for card in deck.cards}
+        to_retire = [(row["id"],) for key, row in existing.items() if key not in kept and not row["retired"]]
+        conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", to_retire)
+    return ImportSummary(deck.id, added=len(inserts), updated=len(updates), retired=len(to_retire),
+                         unchanged=len(deck.cards) - len(inserts) - len(updates))
+
+
+def deck_rows(collection) -> list:
+    """Every deck with its card counts (active, retired, new, due is left to the study queries)."""
+    return collection.conn.execute(
+        """SELECT d.id, d.name, d.bundled,
+                  count(c.id) FILTER (WHERE c.retired = 0) AS cards,
+                  count(c.id) FILTER (WHERE c.retired = 1) AS retired,
+                  count(c.id) FILTER (WHERE c.retired = 0 AND s.last_review IS NULL) AS new
+           FROM decks d LEFT JOIN cards c ON c.deck = d.id LEFT JOIN card_state s ON s.card = c.id
+           GROUP BY d.id ORDER BY d.id"""
+    ).fetchall()
+
+
+def deck_exists(collection, deck_id: str) -> bool:
+    return collection.conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck_id,)).fetchone() is not None
+
+
+def deck_row(collection, deck_id: str):
+    return collection.conn.execute("SELECT * FROM decks WHERE id = ?", (deck_id,)).fetchone()
+
+
+CARD_COLUMNS = """c.id, c.deck, c.card_id, c.type, c.prompt, c.content, c.section, c.tags, c.position,
+                  c.retired, s.repetitions, s.ease, s.interval, s.due, s.lapses, s.last_review"""
+
+
+def card_rows(collection, deck_id: str | None = None, *, include_retired: bool = True) -> list:
+    """Cards with their state, in deck and authored order."""
+    where, params = ["1 = 1"], []
+    if deck_id:
+        where.append("c.deck = ?")
+        params.append(deck_id)
+    if not include_retired:
+        where.append("c.retired = 0")
+    return collection.conn.execute(
+        f"""SELECT {CARD_COLUMNS} FROM cards c JOIN card_state s ON s.card = c.id
+            WHERE {' AND '.join(where)} ORDER BY c.deck, c.position""",
+        params,
+    ).fetchall()
