@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass
 
 MIN_EASE = 1.3
+# Anki's ceiling too: without one, a long run of passes overflows the calendar (year 9999).
+MAX_INTERVAL = 36_500
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ def review(state: CardState, grade: int, today: datetime.date) -> CardState:
             interval = 6
         else:
             # The ease before this review's update, as SM-2 prescribes.
-            interval = max(1, math.ceil(state.interval * state.ease))
+            interval = min(MAX_INTERVAL, max(1, math.ceil(state.interval * state.ease)))
         repetitions = state.repetitions + 1
     else:
         repetitions, interval = 0, 1
