@@ -1,1 +1,3 @@
 """mlsquiz: spaced-repetition flashcards in the terminal."""
+
+__version__ = "0.1.0"

@@ -10,6 +10,7 @@ import os
 import sqlite3
 import sys
 
+from . import __version__
 from .context import Context
 from .errors import DeckError, MlsquizError, UsageError
 
@@ -95,33 +96,39 @@ def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("value", nargs="?", metavar="VALUE", help="new value")
 
 
-def build_parser() -> Parser:
+def requested_command(argv: list[str]) -> str | None:
+    """The command named in argv (skipping the values of --db and --now), if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--db", "--now"):
+            skip = True
+        elif arg in COMMANDS:
+            return arg
+    return None
+
+
+def build_parser(only: str | None = None) -> Parser:
+    """The whole parser; with `only`, the other commands get no arguments (they are not being run)."""
     parser = Parser(
         prog="mlsquiz",
         description="Spaced-repetition flashcards (SM-2) for the AWS Certified Machine Learning - Specialty roadmap.",
         epilog="Run 'mlsquiz' alone to study today's cards. 'mlsquiz COMMAND --help' shows a command's options.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     global_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (_, summary, example) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary + ".", epilog=f"example: {example}")
         global_options(sub, argparse.SUPPRESS)  # global options work after the command too, as in git
-        add_command_arguments(name, sub)
+        if only in (None, name):
+            add_command_arguments(name, sub)
     return parser
 
 
-def package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mlsquiz")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = build_parser()
+    parser = build_parser(requested_command(argv) or "quiz")
     args = parser.parse_args(argv)
     if args.command is None:  # bare `mlsquiz` (maybe with global options) is `mlsquiz quiz`
         args = parser.parse_args([*argv, "quiz"])

@@ -1,16 +1,16 @@
 """What every command runs with: the collection's path and the moment it runs at (`--now`)."""
 
 import datetime
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import clock
 
 
-@dataclass
 class Context:
-    db_path: Path
-    now: datetime.datetime  # zone-aware, local
+    # A plain class, not a dataclass: importing dataclasses costs `mlsquiz due` several milliseconds.
+    def __init__(self, db_path: Path, now: datetime.datetime):
+        self.db_path = db_path
+        self.now = now  # zone-aware, local
 
     @classmethod
     def from_arguments(cls, db: str | None, now: str | None) -> "Context":
