@@ -1,0 +1,183 @@
+"""Benchmarks: whole processes timed as a user runs them, each target printed as a ratio to a baseline of the same run.
+
+Usage: make bench   (or .venv/bin/python bench/run.py [--quick])
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import add_history, build_collection, write_deck  # noqa: E402
+
+BIN = Path(sys.executable).parent
+MLSQUIZ = str(BIN / "mlsquiz")
+PYTHON = sys.executable
+OUT = Path(__file__).parent / "out"
+NOW = "2026-03-02 09:00"
+TODAY = datetime.date(2026, 3, 2)
+
+
+def timed(command: list[str], env: dict, runs: int, stdin=None) -> tuple[float, float, float]:
+    """Median, min, max wall time in ms of `runs` runs after one warm-up."""
+    samples = []
+    for n in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=stdin, check=True)
+        if n:
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def peak_rss_mib(command: list[str], env: dict) -> float:
+    done = subprocess.run(["/usr/bin/time", "-v", *command], env=env, capture_output=True, text=True, check=True)
+    kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+    return kib / 1024
+
+
+def first_card_ms(db: Path, env: dict, runs: int, deck: str | None) -> tuple[tuple[float, float, float], float]:
+    """Time from starting `mlsquiz quiz` in a pseudo-terminal to its first prompt, and the peak memory then."""
+    import pexpect
+
+    samples, peak = [], 0.0
+    for n in range(runs + 1):
+        args = ["--db", str(db), "quiz"] + (["--deck", deck] if deck else [])
+        start = time.perf_counter()
+        child = pexpect.spawn("/usr/bin/time", ["-v", MLSQUIZ, *args], env=env, dimensions=(30, 100), encoding="utf-8")
+        child.expect(r"\?", timeout=60)  # questionary's prompt mark: the first card is on screen
+        if n:
+            samples.append((time.perf_counter() - start) * 1000)
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF, timeout=30)
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", child.before or "")
+        if found:
+            peak = max(peak, int(found.group(1)) / 1024)
+    return (statistics.median(samples), min(samples), max(samples)), peak
+
+
+def answer_save_ms(db: Path, answers: int) -> tuple[float, float]:
+    """Median and p99 of saving one answer (state + review row, one durable transaction), in process."""
+    from mlsquiz.sm2 import review
+    from mlsquiz.store import open_collection
+    from mlsquiz.store.study import due_card_rows, new_card_rows, record_answer
+
+    collection = open_collection(db, sync_bundled=False)
+    cards = due_card_rows(collection, TODAY, None, answers) or new_card_rows(collection, None, answers)
+    samples = []
+    for n in range(answers):
+        card = cards[n % len(cards)]["id"]
+        start = time.perf_counter()
+        record_answer(collection, card, 4, "review", f"2026-03-02T09:{n % 60:02d}:00.000+00:00", TODAY, 3000,
+                      lambda state: review(state, 4, TODAY))
+        samples.append((time.perf_counter() - start) * 1000)
+    collection.close()
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
+
+
+def bare_genanki_script(deck: Path, target: Path) -> list[str]:
+    code = f"""
+import tomllib, genanki
+cards = tomllib.loads(open({str(deck)!r}, encoding='utf-8').read())['cards']
+model = genanki.Model(1607392319, 'Basic', fields=[{{'name': 'Front'}}, {{'name': 'Back'}}],
+    templates=[{{'name': 'Card 1', 'qfmt': '{{{{Front}}}}', 'afmt': '{{{{Back}}}}'}}])
+deck = genanki.Deck(2059400110, 'bench')
+for c in cards:
+    deck.add_note(genanki.Note(model=model, fields=[c['prompt'], c['explanation']], guid=c['id']))
+genanki.Package(deck).write_to_file({str(target)!r})
+"""
+    return [PYTHON, "-c", code]
+
+
+def row(name, measured, baseline_name, baseline, target):
+    median, low, high = measured
+    ratio = median / baseline[0] if baseline else None
+    verdict = "" if target is None else ("met" if ratio <= target else "MISSED")
+    ratio_text = f"{ratio:.2f}x {baseline_name}" if ratio else "-"
+    target_text = f"<= {target}x" if target else "-"
+    return f"| {name} | {median:.1f} | {low:.1f} | {high:.1f} | {ratio_text} | {target_text} | {verdict} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs, to try the script")
+    options = parser.parse_args()
+    runs = 3 if options.quick else 7
+    sizes = (1_000, 10_000) if options.quick else (1_000, 10_000, 100_000)
+    history = 100_000 if options.quick else 1_000_000
+    big = sizes[-1]
+    OUT.mkdir(exist_ok=True)
+    env = {**os.environ, "MLSQUIZ_NOW": NOW, "TZ": "UTC", "HOME": str(OUT), "XDG_DATA_HOME": str(OUT / "data")}
+    env.pop("MLSQUIZ_DB", None)
+
+    print(f"Preparing decks of {', '.join(map(str, sizes))} cards and {history:,} reviews of history...", file=sys.stderr)
+    decks = {n: write_deck(OUT / f"deck-{n}.toml", n) for n in sizes}
+    small_db = OUT / "bundled.db"
+    small_db.unlink(missing_ok=True)
+    subprocess.run([MLSQUIZ, "--db", str(small_db), "decks"], env=env, check=True, capture_output=True)
+    big_db = OUT / f"collection-{big}.db"
+    build_collection(MLSQUIZ, big_db, decks[big], env)
+    add_history(big_db, history, TODAY)
+
+    lines = ["| what | median ms | min | max | ratio | target | |", "|---|---:|---:|---:|---|---|---|"]
+    python_sqlite = timed([PYTHON, "-c", "import sqlite3"], env, runs)
+    lines.append(row('`python -c "import sqlite3"` (baseline)', python_sqlite, "", None, None))
+    lines.append(row(f"`mlsquiz due`, {big:,} cards", timed([MLSQUIZ, "--db", str(big_db), "due"], env, runs),
+                     "python", python_sqlite, 2.0))
+    lines.append(row("`mlsquiz --help`", timed([MLSQUIZ, "--help"], env, runs), "python", python_sqlite, 3.0))
+    stats_small = timed([MLSQUIZ, "--db", str(small_db), "stats"], env, runs)
+    lines.append(row("`mlsquiz stats`, bundled deck (baseline)", stats_small, "", None, None))
+    lines.append(row(f"`mlsquiz stats`, {big:,} cards, {history:,} reviews",
+                     timed([MLSQUIZ, "--db", str(big_db), "stats"], env, runs), "bundled", stats_small, 2.0))
+
+    quiz_small, _ = first_card_ms(small_db, env, runs, None)
+    quiz_big, quiz_peak = first_card_ms(big_db, env, runs, f"bench-{big}")
+    lines.append(row("quiz start to first card, bundled deck (baseline)", quiz_small, "", None, None))
+    lines.append(row(f"quiz start to first card, {big:,} cards", quiz_big, "bundled", quiz_small, 1.3))
+
+    export_db = OUT / "collection-10000.db"
+    build_collection(MLSQUIZ, export_db, decks[10_000], env)
+    bare = timed(bare_genanki_script(decks[10_000], OUT / "bare.apkg"), env, runs)
+    lines.append(row("bare genanki script, 10,000 notes (baseline)", bare, "", None, None))
+    lines.append(row("`mlsquiz export`, 10,000 cards",
+                     timed([MLSQUIZ, "--db", str(export_db), "export", "--deck", "bench-10000", "-o",
+                            str(OUT / "bench.apkg")], env, runs), "genanki", bare, 1.3))
+
+    parse_only = timed([PYTHON, "-c", f"import tomllib; tomllib.load(open({str(decks[10_000])!r}, 'rb'))"], env, runs)
+    lines.append(row("tomllib parse of the 10,000-card file (baseline)", parse_only, "", None, None))
+    fresh_samples = []
+    for n in range(runs + 1):
+        db = OUT / "import.db"
+        shutil.copy(small_db, db)
+        start = time.perf_counter()
+        subprocess.run([MLSQUIZ, "--db", str(db), "import", str(decks[10_000])], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        if n:
+            fresh_samples.append((time.perf_counter() - start) * 1000)
+    fresh = (statistics.median(fresh_samples), min(fresh_samples), max(fresh_samples))
+    lines.append(row("`mlsquiz import`, 10,000-card deck into a collection", fresh, "parse", parse_only, 2.0))
+    lines.append(row("`mlsquiz import` again, unchanged",
+                     timed([MLSQUIZ, "--db", str(OUT / "import.db"), "import", str(decks[10_000])], env, runs),
+                     "parse", parse_only, 1.2))
+
+    median, p99 = answer_save_ms(big_db, 200 if options.quick else 1000)
+    rss = f"{quiz_peak:.1f} MiB"
+    print("\n".join(lines))
+    print()
+    print(f"- Saving one answer on {big:,} cards (durable transaction, in process): median {median:.2f} ms "
+          f"(target < 1 ms), p99 {p99:.2f} ms (target < 5 ms)")
+    print(f"- Peak memory of the quiz on {big:,} cards: {rss} (target < 100 MiB)")
+    print(f"- Python {sys.version.split()[0]}, {os.cpu_count()} cores; {runs} runs after a warm-up; "
+          f"peak memory via /usr/bin/time -v")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
