@@ -48,9 +48,9 @@ def test_connection_is_durable_and_waits_for_locks(db_path):
 def test_default_folder_is_private_and_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("MLSQUIZ_DB")
     path = connection.default_collection_path()
-    assert path == tmp_path / "data" / "mlsquiz" / "collection.db"
+    assert path == str(tmp_path / "data" / "mlsquiz" / "collection.db")
     open_collection(path).close()
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "mlsquiz").stat().st_mode) == 0o700
 
 
 def import_mini(collection, text_edit=None):

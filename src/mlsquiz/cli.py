@@ -4,15 +4,13 @@ Kept light on purpose: every command imports what it needs when it runs, so `mls
 `mlsquiz --help` cost little more than starting Python.
 """
 
-import argparse
 import importlib
 import os
 import sqlite3
 import sys
 
-from . import __version__
 from .context import Context
-from .errors import DeckError, MlsquizError, UsageError
+from .errors import DeckError, MlsquizError
 
 # command -> (module:function, one-line help, example)
 COMMANDS = {
@@ -30,72 +28,6 @@ COMMANDS = {
 }
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit 2."""
-
-    def error(self, message: str):
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    value = non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def global_options(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--db", metavar="PATH", default=default,
-                        help="collection file (default: $MLSQUIZ_DB, else your data folder)")
-    parser.add_argument("--now", metavar="WHEN", default=default,
-                        help="run as of another moment, e.g. '2026-03-01 09:00' (default: $MLSQUIZ_NOW, else now)")
-
-
-def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
-    deck = dict(metavar="ID", help="only this deck")
-    if name == "quiz":
-        sub.add_argument("--deck", **deck)
-        sub.add_argument("--new", type=non_negative_int, metavar="N", help="new cards today (default: setting new_per_day)")
-        sub.add_argument("--limit", type=non_negative_int, metavar="N", help="due cards today (default: setting reviews_per_day)")
-        sub.add_argument("--cram", action="store_true", help="review cards regardless of due date; the schedule is not changed")
-        focus = sub.add_mutually_exclusive_group()
-        focus.add_argument("--section", metavar="S", help="with --cram: only cards of this section")
-        focus.add_argument("--tag", metavar="T", help="with --cram: only cards with this tag")
-    elif name == "due":
-        sub.add_argument("--deck", **deck)
-        sub.add_argument("--json", action="store_true", help="print the figures as JSON")
-    elif name == "stats":
-        sub.add_argument("--deck", **deck)
-        sub.add_argument("--days", type=positive_int, default=14, metavar="N", help="forecast days (default 14)")
-        sub.add_argument("--json", action="store_true", help="print the figures as JSON")
-    elif name == "roadmap":
-        sub.add_argument("--deck", **deck)
-    elif name == "export":
-        sub.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <deck id>.apkg here)")
-        sub.add_argument("--deck", **deck)
-        sub.add_argument("--with-progress", action="store_true", help="carry each card's schedule and review history")
-    elif name == "import":
-        sub.add_argument("file", metavar="FILE", help="a deck file (TOML)")
-    elif name == "check":
-        sub.add_argument("files", metavar="FILE", nargs="+", help="deck files (TOML)")
-    elif name == "cards":
-        sub.add_argument("--deck", **deck)
-        sub.add_argument("--json", action="store_true", help="print the cards as a JSON array")
-    elif name == "config":
-        sub.add_argument("key", nargs="?", metavar="KEY", help="setting to show or change")
-        sub.add_argument("value", nargs="?", metavar="VALUE", help="new value")
-
-
 def requested_command(argv: list[str]) -> str | None:
     """The command named in argv (skipping the values of --db and --now), if any."""
     skip = False
@@ -109,36 +41,37 @@ def requested_command(argv: list[str]) -> str | None:
     return None
 
 
-def build_parser(only: str | None = None) -> Parser:
-    """The whole parser; with `only`, the other commands get no arguments (they are not being run)."""
-    parser = Parser(
-        prog="mlsquiz",
-        description="Spaced-repetition flashcards (SM-2) for the AWS Certified Machine Learning - Specialty roadmap.",
-        epilog="Run 'mlsquiz' alone to study today's cards. 'mlsquiz COMMAND --help' shows a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    global_options(parser, None)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name, (_, summary, example) in COMMANDS.items():
-        sub = commands.add_parser(name, help=summary, description=summary + ".", epilog=f"example: {example}")
-        global_options(sub, argparse.SUPPRESS)  # global options work after the command too, as in git
-        if only in (None, name):
-            add_command_arguments(name, sub)
-    return parser
+def quick_due_arguments(argv: list[str]):
+    """`mlsquiz due` runs in shell prompts: read its few options by hand instead of importing argparse.
 
+    Returns None for anything unusual (help, errors, other commands); the full parser handles those."""
+    from types import SimpleNamespace
 
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = build_parser(requested_command(argv) or "quiz")
-    args = parser.parse_args(argv)
-    if args.command is None:  # bare `mlsquiz` (maybe with global options) is `mlsquiz quiz`
-        args = parser.parse_args([*argv, "quiz"])
-    if args.command == "quiz" and (args.section or args.tag) and not args.cram:
-        raise UsageError("--section and --tag only go with --cram (see 'mlsquiz quiz --help')")
-    return args
+    args = SimpleNamespace(command="due", db=None, now=None, deck=None, json=False)
+    tokens = iter(argv)
+    seen_command = False
+    for token in tokens:
+        if token == "due" and not seen_command:
+            seen_command = True
+        elif token == "--json" and seen_command:
+            args.json = True
+        elif token in ("--db", "--now") or (token == "--deck" and seen_command):
+            value = next(tokens, None)
+            if value is None or value.startswith("-"):
+                return None
+            setattr(args, token[2:], value)
+        else:
+            return None
+    return args if seen_command else None
 
 
 def run(argv: list[str]) -> int:
-    args = parse_arguments(argv)
+    requested = requested_command(argv)
+    args = quick_due_arguments(argv) if requested == "due" else None
+    if args is None:
+        from .arguments import parse_arguments
+
+        args = parse_arguments(argv, COMMANDS, requested)
     context = Context.from_arguments(args.db, args.now or os.environ.get("MLSQUIZ_NOW"))
     module_name, function_name = COMMANDS[args.command][0].split(":")
     command = getattr(importlib.import_module(module_name), function_name)

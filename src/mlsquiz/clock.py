@@ -7,14 +7,17 @@ DEFAULT_ROLLOVER_HOUR = 4
 
 def parse_moment(text: str) -> datetime.datetime:
     """A moment from anything dateutil reads; a time without a zone is local time."""
-    from dateutil import parser  # heavy (~55 ms): only when --now is given
-
-    from .errors import UsageError
-
     try:
-        moment = parser.parse(text)
-    except (ValueError, OverflowError) as err:
-        raise UsageError(f"--now: cannot read {text!r} as a date and time ({err})") from None
+        moment = datetime.datetime.fromisoformat(text.strip())  # the common case, without dateutil's ~55 ms import
+    except ValueError:
+        from dateutil import parser
+
+        from .errors import UsageError
+
+        try:
+            moment = parser.parse(text)
+        except (ValueError, OverflowError) as err:
+            raise UsageError(f"--now: cannot read {text!r} as a date and time ({err})") from None
     return moment.astimezone()  # naive -> local; aware -> same instant, local zone
 
 

@@ -1,14 +1,14 @@
 """What every command runs with: the collection's path and the moment it runs at (`--now`)."""
 
 import datetime
-from pathlib import Path
+import os
 
 from . import clock
 
 
 class Context:
     # A plain class, not a dataclass: importing dataclasses costs `mlsquiz due` several milliseconds.
-    def __init__(self, db_path: Path, now: datetime.datetime):
+    def __init__(self, db_path: str, now: datetime.datetime):
         self.db_path = db_path
         self.now = now  # zone-aware, local
 
@@ -16,7 +16,7 @@ class Context:
     def from_arguments(cls, db: str | None, now: str | None) -> "Context":
         from .store.connection import default_collection_path
 
-        return cls(Path(db).expanduser() if db else default_collection_path(), clock.current_moment(now))
+        return cls(os.path.expanduser(db) if db else default_collection_path(), clock.current_moment(now))
 
     def open_collection(self, *, sync_bundled: bool = True):
         from .store import open_collection

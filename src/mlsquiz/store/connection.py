@@ -4,7 +4,6 @@ import contextlib
 import os
 import sqlite3
 import sys
-from pathlib import Path
 
 from ..errors import CollectionError
 from ..migrations import APPLICATION_ID, SCHEMA_VERSION
@@ -13,23 +12,27 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def default_collection_path() -> Path:
+# Paths are plain strings (os.path) here: pathlib alone costs `mlsquiz due` several milliseconds of start-up.
+
+
+def default_collection_path() -> str:
     """`$MLSQUIZ_DB`, else the platform's per-user data folder."""
     if os.environ.get("MLSQUIZ_DB"):
-        return Path(os.environ["MLSQUIZ_DB"]).expanduser()
+        return os.path.expanduser(os.environ["MLSQUIZ_DB"])
+    home = os.path.expanduser("~")
     if sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
+        base = os.path.join(home, "Library", "Application Support")
     elif sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+        base = os.environ.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "mlsquiz" / "collection.db"
+        base = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    return os.path.join(base, "mlsquiz", "collection.db")
 
 
 class Collection:
     """An open collection: a plain sqlite3 connection in autocommit mode plus explicit transactions."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
 
@@ -55,10 +58,10 @@ class Collection:
         self.conn.close()
 
 
-def open_collection(path: Path, *, sync_bundled: bool = True) -> Collection:
+def open_collection(path, *, sync_bundled: bool = True) -> Collection:
     """Open (creating on first use) the collection at `path`, migrated to this version's schema."""
-    path = Path(path)
-    if not path.exists():
+    path = os.fspath(path)
+    if not os.path.exists(path):
         _create(path)
     collection = Collection(path, _connect_existing(path))
     try:
@@ -75,9 +78,9 @@ def open_collection(path: Path, *, sync_bundled: bool = True) -> Collection:
     return collection
 
 
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    uri = path.resolve().as_uri() + f"?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+def _connect(path: str) -> sqlite3.Connection:
+    # SQLite opens a file it may not write read-only by itself; existence was checked by the caller.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # With WAL, FULL syncs the log on every commit: an answer is on disk before the next card shows.
@@ -86,7 +89,7 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     return conn
 
 
-def _connect_existing(path: Path) -> sqlite3.Connection:
+def _connect_existing(path: str) -> sqlite3.Connection:
     try:
         with open(path, "rb") as file:
             header = file.read(len(SQLITE_HEADER))
@@ -99,7 +102,7 @@ def _connect_existing(path: Path) -> sqlite3.Connection:
     if header != SQLITE_HEADER:
         raise CollectionError(f"{path}: not an mlsquiz collection (not an SQLite database; left untouched)")
     try:
-        return _connect(path, "rw" if os.access(path, os.W_OK) else "ro")
+        return _connect(path)
     except sqlite3.Error as err:
         raise CollectionError(f"{path}: cannot open the collection ({err})") from None
 
@@ -133,14 +136,14 @@ def _migrate(collection: Collection, *, backup: bool) -> None:
         raise CollectionError(f"{collection.path}: could not upgrade the collection ({err})") from None
 
 
-def _backup(collection: Collection) -> Path:
+def _backup(collection: Collection) -> str:
     """Copy the collection aside before a migration touches it."""
     version = collection.conn.execute("PRAGMA user_version").fetchone()[0]
-    target = collection.path.with_name(f"{collection.path.name}.schema{version}.bak")
+    target = f"{collection.path}.schema{version}.bak"
     counter = 1
-    while target.exists():
+    while os.path.exists(target):
         counter += 1
-        target = collection.path.with_name(f"{collection.path.name}.schema{version}.{counter}.bak")
+        target = f"{collection.path}.schema{version}.{counter}.bak"
     copy = sqlite3.connect(target)
     try:
         collection.conn.backup(copy)
@@ -149,15 +152,16 @@ def _backup(collection: Collection) -> Path:
     return target
 
 
-def _create(path: Path) -> None:
+def _create(path: str) -> None:
     """Build a new collection beside `path`, then link it into place, so no half-made file is ever seen."""
+    folder, name = os.path.split(os.path.abspath(path))
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError as err:
-        raise CollectionError(f"{path.parent}: cannot create the collection folder ({err.strerror})") from None
-    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+        raise CollectionError(f"{folder}: cannot create the collection folder ({err.strerror})") from None
+    temporary = os.path.join(folder, f".{name}.new-{os.getpid()}")
     try:
-        conn = _connect(temporary, "rwc")
+        conn = _connect(temporary)
         conn.execute("PRAGMA journal_mode = WAL")
         collection = Collection(temporary, conn)
         _migrate(collection, backup=False)
@@ -174,5 +178,6 @@ def _create(path: Path) -> None:
     except OSError as err:
         raise CollectionError(f"{path}: cannot create the collection ({err.strerror})") from None
     finally:
-        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-            leftover.unlink(missing_ok=True)
+        for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(leftover)
