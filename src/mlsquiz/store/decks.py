@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from ..deck import Deck
+from .columns import CARD_COLUMNS  # noqa: F401  (re-exported: listing queries share it)
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def deck_with_file_hash(collection, file_hash: str) -> str | None:
     return row["id"] if row else None
 
 
-def import_deck(collection, deck: Deck, file_hash: str, *, bundled: bool = False) -> ImportSummary:
+def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> ImportSummary:
     """Add or update `deck` in one transaction; progress stays with each card id."""
     with collection.transaction() as conn:
         existing = {
@@ -94,10 +94,6 @@ def deck_exists(collection, deck_id: str) -> bool:
 
 def deck_row(collection, deck_id: str):
     return collection.conn.execute("SELECT * FROM decks WHERE id = ?", (deck_id,)).fetchone()
-
-
-CARD_COLUMNS = """c.id, c.deck, c.card_id, c.type, c.prompt, c.content, c.section, c.tags, c.position,
-                  c.retired, s.repetitions, s.ease, s.interval, s.due, s.lapses, s.last_review"""
 
 
 def card_rows(collection, deck_id: str | None = None, *, include_retired: bool = True) -> list:

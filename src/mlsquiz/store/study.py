@@ -1,22 +1,20 @@
 """What a study session reads and writes: due and new cards, saving an answer, undoing it, settings."""
 
 import datetime
-from dataclasses import dataclass
-from typing import Callable
 
-from ..sm2 import CardState
-from .decks import CARD_COLUMNS
+from .columns import CARD_COLUMNS
 
 KINDS = ("review", "drill", "cram")
 
 
-@dataclass(frozen=True)
 class SavedAnswer:
-    review_id: int
-    card: int
-    kind: str
-    before: CardState
-    after: CardState
+    """One saved answer: its review row and the card's state before and after (sm2.CardState)."""
+
+    # A plain class, not a dataclass or NamedTuple: `mlsquiz due` imports this module and must start fast.
+    __slots__ = ("review_id", "card", "kind", "before", "after")
+
+    def __init__(self, review_id: int, card: int, kind: str, before, after):
+        self.review_id, self.card, self.kind, self.before, self.after = review_id, card, kind, before, after
 
 
 def _deck_filter(deck_id: str | None) -> tuple[str, tuple]:
@@ -97,7 +95,9 @@ def next_due_date(collection, deck_id: str | None = None) -> datetime.date | Non
     return datetime.date.fromisoformat(row[0]) if row[0] else None
 
 
-def _state(row, suffix: str = "") -> CardState:
+def _state(row, suffix: str = ""):
+    from ..sm2 import CardState
+
     due = row["due" + suffix]
     return CardState(row["repetitions" + suffix], row["ease" + suffix], row["interval" + suffix],
                      datetime.date.fromisoformat(due) if due else None)
@@ -105,7 +105,7 @@ def _state(row, suffix: str = "") -> CardState:
 
 def record_answer(
     collection, card: int, grade: int, kind: str, reviewed_at: str, day: datetime.date, answer_ms: int,
-    schedule: Callable[[CardState], CardState] | None,
+    schedule,
 ) -> SavedAnswer:
     """Save one answer in one transaction: the review row, and for a scheduled review the new state.
 

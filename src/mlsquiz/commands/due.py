@@ -1,0 +1,50 @@
+"""`mlsquiz due`: one line for a shell prompt, a status bar or cron. The fastest command: stdlib and SQL only."""
+
+import datetime
+
+from ..store.study import count_due, count_new, next_due_date, studied_on
+
+
+def due_figures(collection, today: datetime.date, settings: dict, deck_id: str | None) -> dict:
+    """What is due on `today`: cards to review (within the daily limit) and new cards still allowed."""
+    new_done, reviews_done = studied_on(collection, today)
+    due = count_due(collection, today, deck_id)
+    new_allowed = max(0, settings["new_per_day"] - new_done)
+    new = count_new(collection, deck_id, new_allowed) if new_allowed else 0
+    next_due = next_due_date(collection, deck_id) if not due else today
+    return {
+        "study_day": today.isoformat(),
+        "due": due,
+        "due_within_limit": min(due, max(0, settings["reviews_per_day"] - reviews_done)),
+        "new": new,
+        "next_due": next_due.isoformat() if next_due else None,
+        "days_until_next": (next_due - today).days if next_due else None,
+    }
+
+
+def due_line(figures: dict) -> str:
+    if figures["due"] or figures["new"]:
+        return f"{figures['due']} due, {figures['new']} new today"
+    days = figures["days_until_next"]
+    if days is None:
+        return "nothing due; nothing scheduled"
+    return "nothing due; next tomorrow" if days <= 1 else f"nothing due; next in {days} days"
+
+
+def run(args, context) -> int:
+    collection = context.open_collection(sync_bundled=False)
+    try:
+        if args.deck:
+            from .collection import require_deck
+
+            require_deck(collection, args.deck)
+        figures = due_figures(collection, context.today(collection), context.settings(collection), args.deck)
+    finally:
+        collection.close()
+    if args.json:
+        import json
+
+        print(json.dumps(figures))
+    else:
+        print(due_line(figures))
+    return 0
