@@ -43,7 +43,31 @@ def m001_initial(db) -> None:
     db["config"].create({"key": str, "value": str}, pk="key", not_null={"value"})
 
 
-MIGRATIONS = [m001_initial]
+def m002_study_days(db) -> None:
+    """Reviews and time per study day, kept by triggers, so history and streaks never scan every review."""
+    db["study_days"].create({"day": str, "reviews": int, "answer_ms": int}, pk="day",
+                            not_null={"reviews", "answer_ms"})
+    db.execute(
+        """INSERT INTO study_days (day, reviews, answer_ms)
+           SELECT study_day, count(*), coalesce(sum(answer_ms), 0) FROM reviews GROUP BY study_day"""
+    )
+    db.execute(
+        """CREATE TRIGGER study_days_on_review AFTER INSERT ON reviews BEGIN
+             INSERT INTO study_days (day, reviews, answer_ms) VALUES (new.study_day, 1, coalesce(new.answer_ms, 0))
+             ON CONFLICT (day) DO UPDATE SET reviews = reviews + 1,
+               answer_ms = answer_ms + coalesce(new.answer_ms, 0);
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER study_days_on_undo AFTER DELETE ON reviews BEGIN
+             UPDATE study_days SET reviews = reviews - 1, answer_ms = answer_ms - coalesce(old.answer_ms, 0)
+             WHERE day = old.study_day;
+             DELETE FROM study_days WHERE day = old.study_day AND reviews <= 0;
+           END"""
+    )
+
+
+MIGRATIONS = [m001_initial, m002_study_days]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,115 @@
+"""`mlsquiz stats`: today, card states, forecast, history, retention, streaks, ease, hardest cards, mastery."""
+
+import datetime
+import json
+
+from .. import stats
+from ..store import stats as queries
+from .due import due_figures
+
+HISTORY_DAYS = 30
+
+
+def gather(collection, today: datetime.date, settings: dict, deck_id: str | None, days: int) -> dict:
+    """Every figure of `stats`, as the JSON output gives it."""
+    due = due_figures(collection, today, settings, deck_id)
+    first_history_day = today - datetime.timedelta(days=HISTORY_DAYS - 1)
+    if deck_id:
+        history_rows = queries.reviews_by_day(collection, first_history_day, deck_id)
+        all_days = queries.deck_study_days(collection, deck_id)
+    else:
+        every_day = queries.study_days(collection)
+        history_rows = [row for row in every_day if row[0] >= first_history_day.isoformat()]
+        all_days = [row[0] for row in every_day]
+    today_row = next((row for row in history_rows if row[0] == today.isoformat()), (None, 0, 0))
+    overdue = sum(count for day, count in queries.due_by_day(collection, today - datetime.timedelta(days=1), 1, deck_id)
+                  if day < today.isoformat())
+    counts = queries.state_counts(collection, deck_id)
+    retention = {}
+    for window in (7, 30):
+        passed, total = queries.retention_since(collection, today - datetime.timedelta(days=window - 1), deck_id)
+        retention[f"last_{window}_days"] = stats.share(passed, total)
+        retention[f"reviews_{window}_days"] = total
+    titles = {}
+    for deck in queries.decks_with_sections(collection, deck_id):
+        for section in json.loads(deck["sections"] or "[]"):
+            titles[(deck["id"], section["id"])] = section.get("title", section["id"])
+    return {
+        "deck": deck_id,
+        "study_day": today.isoformat(),
+        "today": {
+            "due": due["due"], "overdue": overdue, "new_available": due["new"],
+            "reviews_done": today_row[1], "time_spent_seconds": round(today_row[2] / 1000),
+        },
+        "cards": {state: counts.get(state, 0) for state in ("new", "learning", "young", "mature", "retired")},
+        "forecast": [{"date": e["date"], "due": e["count"]}
+                     for e in stats.day_series(queries.due_by_day(collection, today, days, deck_id), today, days)],
+        "history": [{"date": e["date"], "reviews": e["count"]}
+                    for e in stats.day_series(history_rows, first_history_day, HISTORY_DAYS)],
+        "retention": retention,
+        "streak": stats.streaks(all_days, today),
+        "ease": stats.ease_summary(queries.ease_values(collection, deck_id)),
+        "hardest": [{"deck": r["deck"], "id": r["card_id"], "prompt": r["prompt"], "lapses": r["lapses"],
+                     "ease": round(r["ease"], 2)} for r in queries.hardest_cards(collection, deck_id)],
+        "sections": stats.section_mastery(
+            queries.section_progress(collection, today - datetime.timedelta(days=HISTORY_DAYS - 1), deck_id), titles),
+    }
+
+
+def percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate * 100:.0f}%"
+
+
+def render(figures: dict) -> str:
+    from ..charts import bar_chart, column_chart
+    from ..render import shorten, table
+
+    today, cards = figures["today"], figures["cards"]
+    minutes, seconds = divmod(today["time_spent_seconds"], 60)
+    out = [
+        f"Study day {figures['study_day']}" + (f" - deck {figures['deck']}" if figures["deck"] else ""),
+        f"  due now {today['due']} ({today['overdue']} overdue), new available {today['new_available']}, "
+        f"reviewed {today['reviews_done']} in {minutes}m {seconds:02d}s",
+        f"  streak {figures['streak']['current']} days (longest {figures['streak']['longest']})",
+        "",
+        table([[cards[s] for s in cards]], list(cards)),
+        "",
+        f"Forecast: cards due over the next {len(figures['forecast'])} days (overdue on the first)",
+    ]
+    forecast = [(datetime.date.fromisoformat(e["date"]).strftime("%a %m-%d"), e["due"]) for e in figures["forecast"]]
+    out += [bar_chart(forecast, width=50), ""]
+    history = [e["reviews"] for e in figures["history"]]
+    out += [f"Reviews per day, last {len(history)} days (total {sum(history)}), oldest on the left",
+            column_chart(history, height=4)]
+    out += ["-" * len(history), ""] if any(history) else [""]
+    retention = figures["retention"]
+    out.append(f"Retention (scheduled reviews graded 3+): 7 days {percent(retention['last_7_days'])} "
+               f"of {retention['reviews_7_days']}, 30 days {percent(retention['last_30_days'])} "
+               f"of {retention['reviews_30_days']}")
+    ease = figures["ease"]
+    if ease["cards"]:
+        buckets = ", ".join(f"{b['from']}-{b['to'] or ''}: {b['cards']}" for b in ease["distribution"])
+        out.append(f"Ease: average {ease['average']:.2f} ({buckets})")
+    if figures["hardest"]:
+        out += ["", "Hardest cards"]
+        out.append(table([[shorten(h["id"], 22), h["lapses"], f"{h['ease']:.2f}", shorten(h["prompt"], 38)]
+                          for h in figures["hardest"]], ["card", "lapses", "ease", "prompt"]))
+    out += ["", "Mastery by section (retention over 30 days)"]
+    several_decks = len({s["deck"] for s in figures["sections"]}) > 1
+    out.append(table([[shorten((f"{s['deck']}: " if several_decks else "") + s["title"], 40), s["cards"], s["seen"],
+                       s["mature"], percent(s["retention"])] for s in figures["sections"]],
+                     ["section", "cards", "seen", "mature", "retention"], ("left", "right", "right", "right", "right")))
+    return "\n".join(out)
+
+
+def run(args, context) -> int:
+    from .collection import require_deck
+
+    collection = context.open_collection()
+    try:
+        require_deck(collection, args.deck)
+        figures = gather(collection, context.today(collection), context.settings(collection), args.deck, args.days)
+    finally:
+        collection.close()
+    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else render(figures))
+    return 0
