@@ -6,8 +6,8 @@ STATE_CASE = """CASE WHEN c.retired = 1 THEN 'retired' WHEN s.last_review IS NUL
                      WHEN s.repetitions < 2 THEN 'learning' WHEN s.interval >= 21 THEN 'mature' ELSE 'young' END"""
 
 
-def _deck(deck_id: str | None, alias: str = "c") -> tuple[str, tuple]:
-    return (f"AND {alias}.deck = ?", (deck_id,)) if deck_id else ("", ())
+def _deck(deck_id: str | None, column: str = "c.deck") -> tuple[str, tuple]:
+    return (f"AND {column} = ?", (deck_id,)) if deck_id else ("", ())
 
 
 def state_counts(collection, deck_id: str | None) -> dict[str, int]:
@@ -104,7 +104,7 @@ def section_progress(collection, since: datetime.date, deck_id: str | None) -> l
 
 
 def decks_with_sections(collection, deck_id: str | None) -> list:
-    deck_sql, params = _deck(deck_id, "d")
+    deck_sql, params = _deck(deck_id, "d.id")
     return collection.conn.execute(
         f"SELECT id, name, sections, resources FROM decks d WHERE 1 = 1 {deck_sql} ORDER BY bundled DESC, id", params
     ).fetchall()

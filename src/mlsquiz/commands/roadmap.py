@@ -1,0 +1,47 @@
+"""`mlsquiz roadmap`: the post's five stages in order, their resources, and your progress on each."""
+
+import json
+
+from ..roadmap import stage_progress
+
+
+def run(args, context) -> int:
+    import datetime
+
+    from ..render import shorten, terminal_safe
+    from ..stats import section_mastery
+    from ..store import stats as queries
+    from .collection import require_deck
+    from .stats import HISTORY_DAYS, percent
+
+    collection = context.open_collection()
+    try:
+        require_deck(collection, args.deck)
+        decks = [d for d in queries.decks_with_sections(collection, args.deck) if json.loads(d["sections"] or "[]")]
+        if not decks:
+            print("No deck in this collection has roadmap stages.")
+            return 0
+        deck = decks[0]  # the bundled deck first
+        since = context.today(collection) - datetime.timedelta(days=HISTORY_DAYS - 1)
+        progress = section_mastery(queries.section_progress(collection, since, deck["id"]), {})
+    finally:
+        collection.close()
+    stages = stage_progress(json.loads(deck["sections"]), json.loads(deck["resources"] or "[]"), progress)
+    print(f"Roadmap: {terminal_safe(deck['name'])}\n")
+    for stage in stages:
+        marker = ">>" if stage["focus"] else "  "
+        print(f"{marker} {shorten(stage['title'], 60)}" + ("   <- focus here next" if stage["focus"] else ""))
+        print(f"     cards {stage['cards']}: seen {stage['seen']}, mature {stage['mature']}, "
+              f"retention {percent(stage['retention'])}")
+        for resource in stage["resources"]:
+            cost = "paid" if resource.get("paid") else "free"
+            extra = ", optional" if resource.get("optional") else ""
+            print(f"     - {shorten(resource['name'], 50)} ({resource.get('kind', '?')}, {cost}{extra})")
+            if resource.get("use"):
+                print(f"       {shorten(resource['use'], 71)}")
+            if resource.get("link"):
+                print(f"       {shorten(resource['link'], 71)}")
+        print()
+    if not any(stage["focus"] for stage in stages):
+        print("Every stage is settled: keep up the daily reviews.")
+    return 0
