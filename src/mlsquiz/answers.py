@@ -1,0 +1,43 @@
+"""Pure: is a learner's answer right? Typed answers are compared after normalising their form."""
+
+import re
+import unicodedata
+
+_CURRENCY_WORDS = re.compile(r"\b(usd|us dollars?|dollars?|bucks)\b")
+_PERCENT_WORDS = re.compile(r"\b(percent|per cent|pct)\b")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def normalise(text: str) -> str:
+    """Case, spacing, currency signs and words, percent signs and words, thousands separators."""
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    text = _THOUSANDS.sub("", text)
+    text = text.replace("$", " ").replace("%", " ").replace("€", " ")
+    text = _CURRENCY_WORDS.sub(" ", text)
+    text = _PERCENT_WORDS.sub(" ", text)
+    text = re.sub(r"(?<=\d)\.0+\b", "", text)  # 40.00 -> 40
+    text = re.sub(r"[\s.,;:!?'\"]+", " ", text)
+    return text.strip()
+
+
+def typed_is_right(given: str, content: dict) -> bool:
+    accepted = [content["answer"], *content.get("accept", [])]
+    wanted = {normalise(option) for option in accepted}
+    return normalise(given) in wanted and normalise(given) != ""
+
+
+def choice_is_right(given: str, content: dict) -> bool:
+    return given == content["answer"]
+
+
+def multi_is_right(given: list[str], content: dict) -> bool:
+    return set(given) == set(content["answers"])
+
+
+def order_is_right(given: list[str], content: dict) -> bool:
+    return list(given) == list(content["items"])
+
+
+def default_grade(right: bool) -> int:
+    """The grade offered first after an auto-checked answer: Enter accepts it."""
+    return 4 if right else 1

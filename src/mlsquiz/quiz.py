@@ -1,0 +1,173 @@
+"""The questionary loop: shows each card, reads the answer and the grade, saves it before the next card.
+
+Prompts go through `Prompter`, whose prompt_toolkit input and output are parameters, so tests drive it
+with a pipe instead of a terminal.
+"""
+
+import random
+import sys
+import time
+
+from . import answers
+from .render import terminal_safe
+
+GRADES = [
+    (5, "perfect: right, without hesitation"),
+    (4, "right, after some hesitation"),
+    (3, "right, but with serious difficulty"),
+    (2, "wrong, but the answer felt familiar"),
+    (1, "wrong; remembered it on seeing the answer"),
+    (0, "blackout: no idea at all"),
+]
+UNDO, QUIT = "undo", "quit"
+
+
+class Quit(Exception):
+    """The learner asked to stop: Ctrl-C, Ctrl-D or "quit"."""
+
+
+class Prompter:
+    def __init__(self, input=None, output=None, write=None, rng=None):
+        self.io = {key: value for key, value in (("input", input), ("output", output)) if value is not None}
+        self.write = write or (lambda text="": print(text, flush=True))
+        self.rng = rng or random.Random()
+
+    def _ask(self, question):
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        quit_keys = KeyBindings()
+
+        @quit_keys.add("c-d", eager=True)
+        def _end_of_input(event):
+            event.app.exit(exception=EOFError)
+
+        application = question.application
+        application.key_bindings = merge_key_bindings([application.key_bindings, quit_keys])
+        try:
+            value = question.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Quit from None
+        if value is None:
+            raise Quit
+        return value
+
+    def text(self, message: str) -> str:
+        import questionary
+
+        value = self._ask(questionary.text(message, qmark="?", **self.io))
+        if value.strip().lower() == QUIT:
+            raise Quit
+        return value
+
+    def select(self, message: str, options: list[str], *, search: bool = True) -> str:
+        import questionary
+
+        return self._ask(questionary.select(
+            message, choices=options, qmark="?", use_search_filter=search, use_jk_keys=not search,
+            instruction="(arrows or type to filter, Enter to choose)" if search else None, **self.io))
+
+    def checkbox(self, message: str, options: list[str]) -> list[str]:
+        import questionary
+
+        return self._ask(questionary.checkbox(
+            message, choices=options, qmark="?", use_search_filter=True, use_jk_keys=False,
+            instruction="(Space to tick, type to filter, Enter when done)", **self.io))
+
+    def grade(self, default: int | None) -> int | str:
+        import questionary
+        from questionary import Choice
+
+        choices = [Choice(meaning, value=grade, shortcut_key=str(grade)) for grade, meaning in GRADES]
+        choices += [Choice("undo previous card", value=UNDO, shortcut_key="u"),
+                    Choice("quit (your answers are saved)", value=QUIT, shortcut_key="q")]
+        chosen = self._ask(questionary.select(
+            "Grade", choices=choices, default=next((c for c in choices if c.value == default), None),
+            use_shortcuts=True, qmark="?", instruction="(number keys or arrows, Enter)", **self.io))
+        if chosen == QUIT:
+            raise Quit
+        return chosen
+
+
+def present(card: dict, prompter: Prompter) -> bool | None:
+    """Ask the card; returns whether the answer was right (None for free recall, graded by the learner)."""
+    content, kind, say = card["content"], card["type"], prompter.write
+    say(terminal_safe(card["prompt"]))
+    if kind == "basic":
+        prompter.text("Recall the answer, then press Enter to reveal:")
+        say(f"\nAnswer: {terminal_safe(content['answer'])}")
+        right = None
+    elif kind == "choice":
+        options = prompter.rng.sample(content["options"], len(content["options"]))
+        right = answers.choice_is_right(prompter.select("Choose one", options), content)
+    elif kind == "multi":
+        options = prompter.rng.sample(content["options"], len(content["options"]))
+        right = answers.multi_is_right(prompter.checkbox("Select all that apply", options), content)
+    elif kind == "order":
+        remaining = prompter.rng.sample(content["items"], len(content["items"]))
+        built = []
+        while len(remaining) > 1:
+            picked = prompter.select(f"Item {len(built) + 1} of {len(content['items'])}", remaining)
+            built.append(picked)
+            remaining.remove(picked)
+        built += remaining
+        right = answers.order_is_right(built, content)
+    else:
+        right = answers.typed_is_right(prompter.text("Your answer:"), content)
+    if right is not None:
+        from .deck import answer_text
+
+        verdict = "✓ Right." if right else "✗ Not quite."
+        if not _can_encode("✓✗"):
+            verdict = "Right." if right else "Wrong."
+        say(f"\n{verdict} Answer: {terminal_safe(answer_text(kind, content))}")
+    say(f"Why: {terminal_safe(content['explanation'])}")
+    if content.get("link"):
+        say(f"Link: {terminal_safe(content['link'])}")
+    return right
+
+
+def _can_encode(text: str) -> bool:
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def status_line(position: int, total: int, counts: dict, section: str) -> str:
+    parts = [f"{counts['due']} due", f"{counts['new']} new"]
+    if counts["redrill"]:
+        parts.append(f"{counts['redrill']} to re-drill")
+    return f"[{position}/{total}] {' · '.join(parts) if _can_encode('·') else ', '.join(parts)} | {section}"
+
+
+def run_session(session, prompter: Prompter, save, undo, section_title) -> float:
+    """Work through the queue until it is empty or the learner quits; returns the seconds spent.
+
+    `save(step, grade, answer_ms) -> review id` must store the answer durably before returning;
+    `undo(review id)` takes a stored answer back."""
+    started = time.monotonic()
+    say = prompter.write
+    while (step := session.next_step()) is not None:
+        total = len(session.answered) + len(session.queue)
+        say("")
+        say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card)))
+        if step.kind == "drill":
+            say("(re-drill: this card comes back until you grade it 4 or 5)")
+        shown = time.monotonic()
+        try:
+            right = present(step.card, prompter)
+            grade = prompter.grade(answers.default_grade(right) if right is not None else None)
+        except Quit:
+            break
+        if grade == UNDO:
+            taken_back = session.undo()
+            if taken_back is None:
+                say("Nothing to undo yet.")
+            else:
+                undo(taken_back.review_id)
+                say("Undone: the previous card is back as it was.")
+            continue
+        answer_ms = round((time.monotonic() - shown) * 1000)
+        session.record(grade, save(step, grade, answer_ms))
+    return time.monotonic() - started

@@ -1,0 +1,89 @@
+"""Pure: a study session's queue. Which cards, in what order, the same-day re-drill rule, and undo."""
+
+from collections import deque
+from dataclasses import dataclass, field
+
+REDRILL_GAP = 3  # a card graded below 4 comes back after this many other cards (or at the end)
+PASSING_DRILL_GRADE = 4
+
+
+def todays_allowance(limit: int, done_today: int) -> int:
+    """What is left of a daily limit after the sessions already held that study day."""
+    return max(0, limit - done_today)
+
+
+@dataclass
+class Step:
+    card: dict
+    kind: str  # review | drill | cram
+
+
+@dataclass
+class Answered:
+    step: Step
+    grade: int
+    review_id: int
+    requeued: Step | None
+    first_try: bool
+
+
+@dataclass
+class Session:
+    """The queue of one sitting. `cram` sessions log every answer as cram and never touch the schedule."""
+
+    queue: deque = field(default_factory=deque)
+    cram: bool = False
+    answered: list[Answered] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, due_cards: list[dict], new_cards: list[dict], *, cram: bool = False) -> "Session":
+        kind = "cram" if cram else "review"
+        return cls(deque(Step(card, kind) for card in [*due_cards, *new_cards]), cram=cram)
+
+    def next_step(self) -> Step | None:
+        return self.queue[0] if self.queue else None
+
+    def counts(self) -> dict[str, int]:
+        """What remains, by what it is: due, new and re-drill."""
+        counts = {"due": 0, "new": 0, "redrill": 0}
+        for step in self.queue:
+            if step.kind == "drill" or (self.cram and step.card.get("_redrill")):
+                counts["redrill"] += 1
+            elif step.card.get("last_review") is None and not self.cram:
+                counts["new"] += 1
+            else:
+                counts["due"] += 1
+        return counts
+
+    def record(self, grade: int, review_id: int) -> Answered:
+        """The front card was answered: drop it, and re-queue it while it is graded below 4."""
+        step = self.queue.popleft()
+        requeued = None
+        if grade < PASSING_DRILL_GRADE:
+            requeued = Step(step.card if not self.cram else {**step.card, "_redrill": True},
+                            "cram" if self.cram else "drill")
+            position = min(REDRILL_GAP, len(self.queue))
+            self.queue.insert(position, requeued)
+        first_try = step.kind != "drill" and not step.card.get("_redrill")
+        answer = Answered(step, grade, review_id, requeued, first_try)
+        self.answered.append(answer)
+        return answer
+
+    def undo(self) -> Answered | None:
+        """Take back the last answer: its re-drill leaves the queue and the card is first again."""
+        if not self.answered:
+            return None
+        answer = self.answered.pop()
+        if answer.requeued is not None:
+            self.queue.remove(answer.requeued)
+        self.queue.appendleft(answer.step)
+        return answer
+
+    def summary(self) -> dict:
+        first = [a for a in self.answered if a.first_try]
+        return {
+            "reviewed": len(first),
+            "right_first_try": sum(1 for a in first if a.grade >= 3),
+            "redrilled": len({a.step.card["id"] for a in self.answered if not a.first_try}),
+            "answers": len(self.answered),
+        }
