@@ -1,0 +1,142 @@
+"""The quiz loop driven through prompt_toolkit's pipe input: real questionary prompts, real store, no terminal."""
+
+import random
+import sqlite3
+from types import SimpleNamespace
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from mlsquiz import clock, sm2
+from mlsquiz.commands.quiz import build_session
+from mlsquiz.quiz import Prompter, run_session
+from mlsquiz.settings import DEFAULTS
+from mlsquiz.store import open_collection
+from mlsquiz.store import study
+
+ENTER, DOWN, SPACE, BACKSPACE, CTRL_C, CTRL_D = "\r", "\x1b[B", " ", "\x7f", "\x03", "\x04"
+NOW = clock.parse_moment("2026-03-02 09:00")
+TODAY = clock.study_day(NOW)
+
+
+def play(db, keys: str, **options):
+    """Run one session on the mini deck with `keys` typed ahead; returns what was printed."""
+    args = SimpleNamespace(**{"cram": False, "deck": "mini", "new": None, "limit": None, "section": None,
+                              "tag": None, **options})
+    collection = open_collection(db)
+    printed = []
+    try:
+        session = build_session(collection, args, TODAY, dict(DEFAULTS))
+
+        def save(step, grade, answer_ms):
+            schedule = (lambda state: sm2.review(state, grade, TODAY)) if step.kind == "review" else None
+            return study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(NOW),
+                                       TODAY, answer_ms, schedule).review_id
+
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            prompter = Prompter(input=pipe, output=DummyOutput(), write=printed.append, rng=random.Random(1))
+            run_session(session, prompter, save, lambda review_id: study.undo_review(collection, review_id),
+                        lambda card: card["section"])
+    finally:
+        collection.close()
+    return session, "\n".join(printed)
+
+
+def reviews(db):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            """SELECT c.card_id, r.grade, r.kind FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"""
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+EVERY_TYPE_RIGHT = (
+    ENTER + "5" + ENTER  # basic: reveal, grade 5
+    + "SageMaker" + ENTER + ENTER  # choice: filter to the answer, accept the default grade 4
+    + "Deep" + SPACE + BACKSPACE * 4 + "Neural" + SPACE + ENTER + ENTER  # multi: tick both paid books
+    + "Python" + ENTER + "Machine" + ENTER + ENTER  # order: pick the first two, the last follows
+    + "$40" + ENTER + ENTER  # typed
+)
+
+
+def test_every_type_answered_right_is_saved_with_default_grades(mini_collection):
+    session, printed = play(mini_collection, EVERY_TYPE_RIGHT)
+    assert reviews(mini_collection) == [("b1", 5, "review"), ("c1", 4, "review"), ("m1", 4, "review"),
+                                        ("o1", 4, "review"), ("t1", 4, "review")]
+    assert printed.count("✓ Right.") == 4
+    assert "[1/5] 0 due · 5 new | one" in printed
+    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 0, "answers": 5}
+
+
+def test_wrong_answer_defaults_to_one_and_comes_back_as_a_drill(mini_collection):
+    keys = (ENTER + "4" + ENTER  # b1
+            + "Lambda" + ENTER + ENTER  # c1 wrong: default grade 1, re-drill queued
+            + "Deep" + SPACE + ENTER + ENTER  # m1 only one ticked: wrong, grade 1
+            + "Python" + ENTER + "Machine" + ENTER + ENTER  # o1
+            + "40" + ENTER + ENTER  # t1
+            + "SageMaker" + ENTER + "5" + ENTER  # c1 again as a drill, three cards later: right, graded 5
+            + "Deep" + SPACE + BACKSPACE * 4 + "Neural" + SPACE + ENTER + "4" + ENTER)  # m1 drill
+    play(mini_collection, keys)
+    assert reviews(mini_collection) == [
+        ("b1", 4, "review"), ("c1", 1, "review"), ("m1", 1, "review"), ("o1", 4, "review"),
+        ("t1", 4, "review"), ("c1", 5, "drill"), ("m1", 4, "drill")]
+    collection = open_collection(mini_collection)
+    try:
+        states = {row["card_id"]: row for row in study.due_card_rows(collection, TODAY.replace(day=3), "mini", 10)}
+    finally:
+        collection.close()
+    assert states["c1"]["repetitions"] == 0 and states["c1"]["lapses"] == 1  # the drill left the schedule alone
+
+
+def test_undo_restores_the_previous_card_exactly(mini_collection):
+    collection = open_collection(mini_collection)
+    before = collection.conn.execute("SELECT * FROM card_state ORDER BY card").fetchall()
+    collection.close()
+    keys = (ENTER + "5" + ENTER  # b1 graded 5
+            + ENTER + "u" + ENTER  # c1: Enter picks an option, then "undo previous card" at its grade
+            + "quit" + ENTER)  # b1 is shown again: quit there
+    session, printed = play(mini_collection, keys)
+    assert "Undone" in printed
+    assert reviews(mini_collection) == []
+    collection = open_collection(mini_collection)
+    after = collection.conn.execute("SELECT * FROM card_state ORDER BY card").fetchall()
+    collection.close()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+
+
+@pytest.mark.parametrize("stop", [CTRL_C, CTRL_D, "q" + ENTER], ids=["ctrl-c", "ctrl-d", "quit-choice"])
+def test_quitting_at_a_choice_or_the_grade_keeps_what_was_answered(mini_collection, stop):
+    keys = ENTER + "5" + ENTER + (stop if stop != "q" + ENTER else "SageMaker" + ENTER + stop)
+    session, _ = play(mini_collection, keys)
+    assert reviews(mini_collection) == [("b1", 5, "review")]
+    assert session.next_step().card["card_id"] == "c1"
+
+
+@pytest.mark.parametrize("stop", [CTRL_C, CTRL_D, "quit" + ENTER], ids=["ctrl-c", "ctrl-d", "typed-quit"])
+def test_quitting_at_a_text_prompt(mini_collection, stop):
+    session, _ = play(mini_collection, stop)
+    assert reviews(mini_collection) == []
+    assert session.summary()["answers"] == 0
+
+
+def test_cram_logs_cram_and_leaves_the_schedule(mini_collection):
+    play(mini_collection, ENTER + "3" + ENTER + CTRL_C, cram=True, section="one")
+    assert reviews(mini_collection) == [("b1", 3, "cram")]
+    collection = open_collection(mini_collection)
+    try:
+        assert study.count_new(collection, "mini", 10) == 5
+    finally:
+        collection.close()
+
+
+def test_terminal_escapes_in_card_text_are_neutralised(tmp_path, cli):
+    deck = tmp_path / "evil.toml"
+    deck.write_text('[deck]\nid = "mini"\nname = "Evil"\n\n[[cards]]\nid = "e"\ntype = "basic"\nsection = "s"\n'
+                    'prompt = "Red \\u001b[31mALERT\\u001b]0;pwned\\u0007"\nanswer = "A"\nexplanation = "E"\n')
+    assert cli("import", deck).code == 0
+    _, printed = play(tmp_path / "collection.db", CTRL_C)
+    assert "\x1b" not in printed and "\x07" not in printed and "ALERT" in printed

@@ -1,0 +1,108 @@
+import datetime
+
+from history import History
+from mlsquiz.session import REDRILL_GAP, Session, todays_allowance
+
+
+def card(n, new=False):
+    return {"id": n, "card_id": f"c{n}", "last_review": None if new else "2026-03-01T09:00:00Z"}
+
+
+def test_due_cards_come_before_new_ones_in_the_order_given():
+    session = Session.build([card(1), card(2)], [card(3, new=True)])
+    assert [s.card["id"] for s in session.queue] == [1, 2, 3]
+    assert session.counts() == {"due": 2, "new": 1, "redrill": 0}
+
+
+def test_a_grade_below_four_comes_back_as_a_drill_until_passed():
+    session = Session.build([card(n) for n in range(1, 6)], [])
+    session.record(3, review_id=1)  # card 1 graded 3: back after REDRILL_GAP other cards
+    kinds = [(s.card["id"], s.kind) for s in session.queue]
+    assert kinds[REDRILL_GAP] == (1, "drill")
+    for review_id in range(2, 2 + REDRILL_GAP):
+        session.record(5, review_id)
+    assert session.next_step().kind == "drill"
+    session.record(2, review_id=10)  # failed again: another drill
+    assert any(s.card["id"] == 1 and s.kind == "drill" for s in session.queue)
+    while session.next_step().card["id"] != 1:
+        session.record(5, 20)
+    session.record(4, 30)
+    assert all(s.card["id"] != 1 for s in session.queue)
+    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 1, "answers": 7}
+
+
+def test_redrill_goes_to_the_end_when_few_cards_remain():
+    session = Session.build([card(1), card(2)], [])
+    session.record(1, 1)
+    assert [(s.card["id"], s.kind) for s in session.queue] == [(2, "review"), (1, "drill")]
+
+
+def test_undo_puts_the_card_first_again_and_drops_its_redrill():
+    session = Session.build([card(1), card(2), card(3)], [])
+    session.record(5, 1)
+    session.record(1, 2)  # card 2 failed: re-drill queued
+    undone = session.undo()
+    assert undone.review_id == 2 and undone.step.card["id"] == 2
+    assert [(s.card["id"], s.kind) for s in session.queue] == [(2, "review"), (3, "review")]
+    assert session.undo().review_id == 1
+    assert session.undo() is None
+
+
+def test_cram_sessions_log_cram_even_for_redrills():
+    session = Session.build([card(1), card(2)], [], cram=True)
+    session.record(2, 1)
+    assert {s.kind for s in session.queue} == {"cram"}
+    assert session.counts()["redrill"] == 1
+
+
+def test_daily_allowance_counts_earlier_sessions():
+    assert todays_allowance(10, 0) == 10
+    assert todays_allowance(10, 7) == 3
+    assert todays_allowance(10, 12) == 0
+
+
+def build(cli_args, db, now):
+    """The session `mlsquiz quiz` would build, through the real store, at a moment."""
+    from types import SimpleNamespace
+
+    from mlsquiz import clock
+    from mlsquiz.commands.quiz import build_session
+    from mlsquiz.settings import DEFAULTS
+    from mlsquiz.store import open_collection
+
+    args = SimpleNamespace(**{"cram": False, "deck": "mini", "new": None, "limit": None, "section": None, "tag": None,
+                              **cli_args})
+    collection = open_collection(db)
+    try:
+        return build_session(collection, args, clock.study_day(clock.parse_moment(now)), dict(DEFAULTS, new_per_day=3))
+    finally:
+        collection.close()
+
+
+def test_new_limit_spans_sessions_and_resets_at_four(mini_collection, local_zone):
+    local_zone("Europe/Berlin")
+    first = build({}, mini_collection, "2026-03-02 09:00")
+    assert [s.card["card_id"] for s in first.queue] == ["b1", "c1", "m1"]
+    history = History(mini_collection)
+    history.answer("b1", 5, "2026-03-02 09:00")
+    history.answer("c1", 5, "2026-03-02 09:01")
+    history.close()
+    later = build({}, mini_collection, "2026-03-03 03:59")  # same study day: one new card left
+    assert [s.card["card_id"] for s in later.queue] == ["m1"]
+    next_day = build({}, mini_collection, "2026-03-03 04:00")  # new day: b1, c1 due, then 3 new
+    assert [s.card["card_id"] for s in next_day.queue] == ["b1", "c1", "m1", "o1", "t1"]
+    assert [s.card["card_id"] for s in build({"new": 1}, mini_collection, "2026-03-03 04:00").queue] == [
+        "b1", "c1", "m1"]
+    assert [s.card["card_id"] for s in build({"limit": 1, "new": 0}, mini_collection, "2026-03-03 04:00").queue] == [
+        "b1"]
+
+
+def test_most_overdue_first(mini_collection, local_zone):
+    local_zone("UTC")
+    history = History(mini_collection)
+    history.answer("o1", 5, "2026-03-01 09:00")  # due 03-02
+    history.answer("b1", 5, "2026-02-20 09:00")  # due 02-21: most overdue
+    history.close()
+    session = build({"new": 0}, mini_collection, "2026-03-05 09:00")
+    assert [s.card["card_id"] for s in session.queue] == ["b1", "o1"]
+    assert datetime.date(2026, 2, 21).isoformat() == session.queue[0].card["due"]
