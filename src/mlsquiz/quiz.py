@@ -158,7 +158,7 @@ def run_session(session, prompter: Prompter, save, undo, section_title) -> float
         try:
             right = present(step.card, prompter)
             grade = prompter.grade(answers.default_grade(right) if right is not None else None)
-        except Quit:
+        except (Quit, KeyboardInterrupt):  # Ctrl-C between two prompts quits just the same
             break
         if grade == UNDO:
             taken_back = session.undo()

@@ -1,0 +1,98 @@
+"""End to end: the installed `mlsquiz` in a real pseudo-terminal, answered by keystrokes."""
+
+import os
+import signal
+import sqlite3
+
+import pexpect
+
+from conftest import venv_bin
+
+DOWN = "\x1b[B"
+
+
+def spawn(db, *args):
+    env = {**os.environ, "MLSQUIZ_NOW": "2026-03-02 09:00", "TZ": "UTC", "TERM": "xterm", "LANG": "C.UTF-8"}
+    return pexpect.spawn(venv_bin("mlsquiz"), ["--db", str(db), "quiz", "--deck", "mini", *args], env=env,
+                         dimensions=(40, 120), encoding="utf-8", timeout=20)
+
+
+def answer(child, expect, keys):
+    child.expect(expect)
+    for key in keys:
+        child.send(key)
+
+
+def rows(db, sql):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_every_card_type_by_keystrokes_then_quit(mini_collection):
+    child = spawn(mini_collection)
+    answer(child, "Recall the answer", ["\r"])
+    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Choose one", ["SageMaker", "\r"])
+    answer(child, "Right", [])
+    answer(child, "Grade", ["\r"])  # default 4 after a right answer
+    answer(child, "Select all that apply", ["Deep", " ", "\x7f" * 4, "Neural", " ", "\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Item 1 of 3", ["Python", "\r"])
+    answer(child, "Item 2 of 3", ["Machine", "\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Your answer", ["40 usd\r"])
+    answer(child, "Right", [])
+    answer(child, "Grade", ["4", "\r"])
+    child.expect("Session done: 5 cards reviewed, 100% right on the first try, 0 re-drilled")
+    child.expect("Streak: 1 study day")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(mini_collection, "SELECT c.card_id, r.grade, r.kind FROM reviews r JOIN cards c ON c.id = r.card "
+                                 "ORDER BY r.id") == [("b1", 5, "review"), ("c1", 4, "review"), ("m1", 4, "review"),
+                                                      ("o1", 4, "review"), ("t1", 4, "review")]
+    states = dict(rows(mini_collection, "SELECT c.card_id, s.due FROM card_state s JOIN cards c ON c.id = s.card "
+                                        "WHERE c.deck = 'mini'"))
+    assert set(states.values()) == {"2026-03-03"}
+
+
+def test_quit_from_the_grade_prompt_prints_the_summary(mini_collection):
+    child = spawn(mini_collection)
+    answer(child, "Recall the answer", ["\r"])
+    answer(child, "Grade", ["q", "\r"])
+    child.expect("Session done: 0 cards reviewed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_sigkill_mid_session_keeps_every_saved_answer(mini_collection):
+    child = spawn(mini_collection)
+    answer(child, "Recall the answer", ["\r"])
+    answer(child, "Grade", ["4", "\r"])
+    answer(child, "Choose one", ["SageMaker", "\r"])
+    answer(child, "Grade", ["\r"])
+    child.expect("Select all that apply")  # two answers are saved: the third card is on screen
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert rows(mini_collection, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(mini_collection, "SELECT count(*) FROM reviews") == [(2,)]
+    assert rows(mini_collection, "SELECT count(*) FROM card_state WHERE last_review IS NOT NULL") == [(2,)]
+    again = spawn(mini_collection)  # the next session starts normally, with the card that was on screen
+    again.expect("Which are paid")
+    again.expect("Select all that apply")
+    again.sendcontrol("c")
+    again.expect("Session done")
+    again.expect(pexpect.EOF)
+
+
+def test_nothing_to_do_says_when_the_next_card_is_due(mini_collection):
+    child = spawn(mini_collection, "--new", "0")
+    child.expect("Nothing to study today")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
