@@ -79,6 +79,10 @@ def run(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a character gets '?' instead of a crash (e.g. LANG=C, ASCII pipes).
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         code = run(sys.argv[1:] if argv is None else argv)
     except DeckError as err:

@@ -1,6 +1,7 @@
 """Text output for the terminal: safe strings, tables, shortening to fit 80 columns."""
 
 import re
+import sys
 import unicodedata
 
 # C0/C1 controls (ESC included) and the bidi overrides that could reorder what the terminal shows.
@@ -13,14 +14,23 @@ def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
     return text if keep_newlines else text.replace("\n", " ").replace("\t", " ")
 
 
+def ellipsis() -> str:
+    try:
+        "…".encode(getattr(sys.stdout, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return "..."
+    return "…"
+
+
 def shorten(text: str, width: int) -> str:
-    """One line of at most `width` characters (East Asian wide characters count double)."""
+    """One line of at most `width` columns (East Asian wide characters count double), cut with an ellipsis."""
     text = " ".join(terminal_safe(text, keep_newlines=False).split())
+    cut = ellipsis()
     out, used = [], 0
     for char in text:
         cost = 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        if used + cost > width - (1 if len(text) > len(out) + 1 else 0):
-            return "".join(out) + "…"
+        if used + cost > width - (len(cut) if len(text) > len(out) + 1 else 0):
+            return "".join(out) + cut
         out.append(char)
         used += cost
     return "".join(out)

@@ -7,6 +7,7 @@ from ..roadmap import stage_progress
 
 def run(args, context) -> int:
     import datetime
+    import textwrap
 
     from ..render import shorten, terminal_safe
     from ..stats import section_mastery
@@ -36,11 +37,12 @@ def run(args, context) -> int:
         for resource in stage["resources"]:
             cost = "paid" if resource.get("paid") else "free"
             extra = ", optional" if resource.get("optional") else ""
-            print(f"     - {shorten(resource['name'], 50)} ({resource.get('kind', '?')}, {cost}{extra})")
-            if resource.get("use"):
-                print(f"       {shorten(resource['use'], 71)}")
+            print(f"     - {terminal_safe(resource['name'])} ({resource.get('kind', '?')}, {cost}{extra})")
+            about = "; ".join(terminal_safe(resource[key]) for key in ("by", "use") if resource.get(key))
+            if about:
+                print(textwrap.fill(about, width=79, initial_indent=" " * 7, subsequent_indent=" " * 7))
             if resource.get("link"):
-                print(f"       {shorten(resource['link'], 71)}")
+                print(f"       {terminal_safe(resource['link'], keep_newlines=False)}")  # never cut a link
         print()
     if not any(stage["focus"] for stage in stages):
         print("Every stage is settled: keep up the daily reviews.")
