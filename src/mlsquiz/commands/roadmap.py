@@ -38,7 +38,8 @@ def run(args, context) -> int:
             cost = "paid" if resource.get("paid") else "free"
             extra = ", optional" if resource.get("optional") else ""
             print(f"     - {terminal_safe(resource['name'])} ({resource.get('kind', '?')}, {cost}{extra})")
-            about = "; ".join(terminal_safe(resource[key]) for key in ("by", "use") if resource.get(key))
+            about = ". ".join(filter(None, [resource.get("by") and f"By {resource['by']}", resource.get("use")]))
+            about = terminal_safe(about)
             if about:
                 print(textwrap.fill(about, width=79, initial_indent=" " * 7, subsequent_indent=" " * 7))
             if resource.get("link"):
