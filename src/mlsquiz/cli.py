@@ -78,6 +78,14 @@ def run(argv: list[str]) -> int:
     return command(args, context) or 0
 
 
+def report(lines: list[str]) -> None:
+    """Errors on stderr, one per line; text quoted from files cannot smuggle terminal escapes through."""
+    from .render import terminal_safe
+
+    for line in lines:
+        print(terminal_safe(line, keep_newlines=False), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show a character gets '?' instead of a crash (e.g. LANG=C, ASCII pipes).
@@ -86,16 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = run(sys.argv[1:] if argv is None else argv)
     except DeckError as err:
-        print("\n".join(err.problems), file=sys.stderr)
+        report(err.problems)
         code = err.exit_code
     except MlsquizError as err:
-        print(f"mlsquiz: {err}", file=sys.stderr)
+        report([f"mlsquiz: {err}"])
         code = err.exit_code
     except sqlite3.Error as err:
-        print(f"mlsquiz: the collection could not be read or written ({err})", file=sys.stderr)
+        report([f"mlsquiz: the collection could not be read or written ({err})"])
         code = 1
     except KeyboardInterrupt:
-        print("mlsquiz: interrupted", file=sys.stderr)
+        report(["mlsquiz: interrupted"])
         code = 130
     except BrokenPipeError:
         # The reader went away (`mlsquiz cards | head`): not an error worth a message.

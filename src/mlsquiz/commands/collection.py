@@ -17,10 +17,11 @@ def run_check(args, context) -> int:
         try:
             deck = load_deck(name)
         except DeckError as err:
-            print("\n".join(err.problems), file=sys.stderr)
+            for problem in err.problems:
+                print(terminal_safe(problem, keep_newlines=False), file=sys.stderr)
             failed += 1
         else:
-            print(f"{name}: ok, deck {deck.id!r} with {len(deck.cards)} cards")
+            print(terminal_safe(f"{name}: ok, deck {deck.id!r} with {len(deck.cards)} cards"))
     return 1 if failed else 0
 
 
