@@ -90,7 +90,20 @@ def build_parser(commands: dict, only: str | None = None) -> Parser:
     return parser
 
 
+def starts_with_quiz_option(argv: list[str]) -> bool:
+    """`mlsquiz --deck mini` (an option, no command) means `mlsquiz quiz --deck mini`."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("--db", "--now"):
+            next(tokens, None)
+        elif not token.startswith(("--db=", "--now=")):
+            return token.startswith("-") and token not in ("-h", "--help", "--version")
+    return False
+
+
 def parse_arguments(argv: list[str], commands: dict, requested: str | None) -> argparse.Namespace:
+    if requested is None and starts_with_quiz_option(argv):
+        argv, requested = ["quiz", *argv], "quiz"
     parser = build_parser(commands, requested or "quiz")
     args = parser.parse_args(argv)
     if args.command is None:  # bare `mlsquiz` (maybe with global options) is `mlsquiz quiz`

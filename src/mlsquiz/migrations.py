@@ -67,7 +67,56 @@ def m002_study_days(db) -> None:
     )
 
 
-MIGRATIONS = [m001_initial, m002_study_days]
+def m003_denormalised_counts(db) -> None:
+    """Copy each card's deck, section and retired flag beside its state, and keep per-section daily counts,
+    so `due`, `stats` and the quiz count with one indexed table instead of joins over every card and review."""
+    for column in ("deck", "section"):
+        db.execute(f"ALTER TABLE card_state ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE card_state ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """UPDATE card_state SET (deck, section, retired) =
+           (SELECT deck, section, retired FROM cards WHERE cards.id = card_state.card)"""
+    )
+    db.execute(
+        """CREATE TRIGGER card_state_follows_card AFTER UPDATE OF deck, section, retired ON cards BEGIN
+             UPDATE card_state SET deck = new.deck, section = new.section, retired = new.retired
+             WHERE card = new.id;
+           END"""
+    )
+    db.execute("CREATE INDEX card_state_active_due ON card_state (retired, due)")
+    db.execute("CREATE INDEX card_state_deck_due ON card_state (deck, retired, due)")
+    db["section_days"].create(
+        {"day": str, "deck": str, "section": str, "reviews": int, "scheduled": int, "passed": int, "answer_ms": int},
+        pk=("day", "deck", "section"), not_null={"reviews", "scheduled", "passed", "answer_ms"},
+    )
+    db.execute(
+        """INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
+           SELECT r.study_day, c.deck, c.section, count(*), count(*) FILTER (WHERE r.kind = 'review'),
+                  count(*) FILTER (WHERE r.kind = 'review' AND r.grade >= 3), coalesce(sum(r.answer_ms), 0)
+           FROM reviews r JOIN cards c ON c.id = r.card GROUP BY r.study_day, c.deck, c.section"""
+    )
+    db.execute(
+        """CREATE TRIGGER section_days_on_review AFTER INSERT ON reviews BEGIN
+             INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
+             SELECT new.study_day, deck, section, 1, new.kind = 'review', new.kind = 'review' AND new.grade >= 3,
+                    coalesce(new.answer_ms, 0)
+             FROM cards WHERE id = new.card
+             ON CONFLICT (day, deck, section) DO UPDATE SET reviews = reviews + 1,
+               scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed,
+               answer_ms = answer_ms + excluded.answer_ms;
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER section_days_on_undo AFTER DELETE ON reviews BEGIN
+             UPDATE section_days SET reviews = reviews - 1, scheduled = scheduled - (old.kind = 'review'),
+               passed = passed - (old.kind = 'review' AND old.grade >= 3),
+               answer_ms = answer_ms - coalesce(old.answer_ms, 0)
+             WHERE day = old.study_day AND (deck, section) = (SELECT deck, section FROM cards WHERE id = old.card);
+           END"""
+    )
+
+
+MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

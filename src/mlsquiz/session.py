@@ -12,10 +12,11 @@ def todays_allowance(limit: int, done_today: int) -> int:
     return max(0, limit - done_today)
 
 
-@dataclass
+@dataclass(eq=False)  # identity, not value: undo removes exactly the re-drill that answer queued
 class Step:
     card: dict
-    kind: str  # review | drill | cram
+    kind: str  # how the answer is logged: review | drill | cram
+    redrill: bool = False  # shown again today after a grade below 4
 
 
 @dataclass
@@ -44,12 +45,14 @@ class Session:
         return self.queue[0] if self.queue else None
 
     def counts(self) -> dict[str, int]:
-        """What remains, by what it is: due, new and re-drill."""
-        counts = {"due": 0, "new": 0, "redrill": 0}
+        """What remains, by what it is: due, new (or cram) and re-drill."""
+        counts = {"due": 0, "new": 0, "cram": 0, "redrill": 0}
         for step in self.queue:
-            if step.kind == "drill" or (self.cram and step.card.get("_redrill")):
+            if step.redrill:
                 counts["redrill"] += 1
-            elif step.card.get("last_review") is None and not self.cram:
+            elif self.cram:
+                counts["cram"] += 1
+            elif step.card.get("last_review") is None:
                 counts["new"] += 1
             else:
                 counts["due"] += 1
@@ -60,12 +63,10 @@ class Session:
         step = self.queue.popleft()
         requeued = None
         if grade < PASSING_DRILL_GRADE:
-            requeued = Step(step.card if not self.cram else {**step.card, "_redrill": True},
-                            "cram" if self.cram else "drill")
+            requeued = Step(step.card, "cram" if self.cram else "drill", redrill=True)
             position = min(REDRILL_GAP, len(self.queue))
             self.queue.insert(position, requeued)
-        first_try = step.kind != "drill" and not step.card.get("_redrill")
-        answer = Answered(step, grade, review_id, requeued, first_try)
+        answer = Answered(step, grade, review_id, requeued, first_try=not step.redrill)
         self.answered.append(answer)
         return answer
 

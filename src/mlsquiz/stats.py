@@ -46,13 +46,44 @@ def ease_summary(rows: list[tuple[float, int]]) -> dict:
     return {"average": average, "cards": cards, "distribution": distribution}
 
 
-def section_mastery(rows, titles: dict[tuple[str, str], str]) -> list[dict]:
+def state_counts(groups) -> dict[str, int]:
+    counts = dict.fromkeys(("new", "learning", "young", "mature", "retired"), 0)
+    for group in groups:
+        counts[group["state"]] += group["cards"]
+    return counts
+
+
+def reviewed_ease(groups) -> list[tuple[float, int]]:
+    """(ease, cards) of the active cards answered at least once."""
+    totals: dict[float, int] = {}
+    for group in groups:
+        if group["state"] not in ("new", "retired"):
+            totals[group["ease"]] = totals.get(group["ease"], 0) + group["cards"]
+    return sorted(totals.items())
+
+
+def retention_since(days, since: datetime.date) -> tuple[int, int]:
+    """(passed, scheduled) over review-day rows (day, reviews, ms, scheduled, passed) from `since` on."""
+    rows = [row for row in days if row[0] >= since.isoformat()]
+    return sum(row[4] for row in rows), sum(row[3] for row in rows)
+
+
+def section_mastery(groups, reviews, titles: dict, declared: list[tuple[str, str]]) -> list[dict]:
+    """Per (deck, section): cards, seen, mature, learning, retention; declared sections first, in their order."""
+    table: dict[tuple[str, str], dict] = {}
+    for group in groups:
+        if group["state"] == "retired":
+            continue
+        key = (group["deck"], group["section"])
+        entry = table.setdefault(key, {"cards": 0, "seen": 0, "mature": 0, "learning": 0})
+        entry["cards"] += group["cards"]
+        entry["seen"] += group["cards"] if group["state"] != "new" else 0
+        entry["mature"] += group["cards"] if group["state"] == "mature" else 0
+        entry["learning"] += group["cards"] if group["state"] == "learning" else 0
+    passed = {(row[0], row[1]): (row[3], row[2]) for row in reviews}
+    order = [key for key in declared if key in table] + sorted(set(table) - set(declared))
     return [
-        {
-            "deck": row["deck"], "section": row["section"],
-            "title": titles.get((row["deck"], row["section"]), row["section"]),
-            "cards": row["cards"], "seen": row["seen"], "mature": row["mature"], "learning": row["learning"],
-            "retention": share(row["passed"], row["reviewed"]),
-        }
-        for row in rows
+        {"deck": deck, "section": section, "title": titles.get((deck, section), section), **table[(deck, section)],
+         "retention": share(*passed.get((deck, section), (0, 0)))}
+        for deck, section in order
     ]

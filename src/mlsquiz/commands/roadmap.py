@@ -24,7 +24,8 @@ def run(args, context) -> int:
             return 0
         deck = decks[0]  # the bundled deck first
         since = context.today(collection) - datetime.timedelta(days=HISTORY_DAYS - 1)
-        progress = section_mastery(queries.section_progress(collection, since, deck["id"]), {})
+        progress = section_mastery(queries.card_groups(collection, deck["id"]),
+                                   queries.section_reviews(collection, since, deck["id"]), {}, [])
     finally:
         collection.close()
     stages = stage_progress(json.loads(deck["sections"]), json.loads(deck["resources"] or "[]"), progress)

@@ -5,54 +5,54 @@ import json
 
 from .. import stats
 from ..store import stats as queries
+from ..store.study import count_due
 from .due import due_figures
 
 HISTORY_DAYS = 30
+
+
+def section_titles(collection, deck_id: str | None) -> tuple[dict, list]:
+    """Titles of every declared section, and the declared (deck, section) order."""
+    titles, order = {}, []
+    for deck in queries.decks_with_sections(collection, deck_id):
+        for section in json.loads(deck["sections"] or "[]"):
+            titles[(deck["id"], section["id"])] = section.get("title", section["id"])
+            order.append((deck["id"], section["id"]))
+    return titles, order
 
 
 def gather(collection, today: datetime.date, settings: dict, deck_id: str | None, days: int) -> dict:
     """Every figure of `stats`, as the JSON output gives it."""
     due = due_figures(collection, today, settings, deck_id)
     first_history_day = today - datetime.timedelta(days=HISTORY_DAYS - 1)
-    if deck_id:
-        history_rows = queries.reviews_by_day(collection, first_history_day, deck_id)
-        all_days = queries.deck_study_days(collection, deck_id)
-    else:
-        every_day = queries.study_days(collection)
-        history_rows = [row for row in every_day if row[0] >= first_history_day.isoformat()]
-        all_days = [row[0] for row in every_day]
-    today_row = next((row for row in history_rows if row[0] == today.isoformat()), (None, 0, 0))
-    overdue = sum(count for day, count in queries.due_by_day(collection, today - datetime.timedelta(days=1), 1, deck_id)
-                  if day < today.isoformat())
-    counts = queries.state_counts(collection, deck_id)
+    review_days = [row for row in queries.review_days(collection, deck_id) if row[0] <= today.isoformat()]
+    today_row = next((row for row in review_days if row[0] == today.isoformat()), (None, 0, 0, 0, 0))
+    groups = queries.card_groups(collection, deck_id)
+    forecast_rows = queries.due_by_day(collection, today, days, deck_id)
     retention = {}
     for window in (7, 30):
-        passed, total = queries.retention_since(collection, today - datetime.timedelta(days=window - 1), deck_id)
+        passed, total = stats.retention_since(review_days, today - datetime.timedelta(days=window - 1))
         retention[f"last_{window}_days"] = stats.share(passed, total)
         retention[f"reviews_{window}_days"] = total
-    titles = {}
-    for deck in queries.decks_with_sections(collection, deck_id):
-        for section in json.loads(deck["sections"] or "[]"):
-            titles[(deck["id"], section["id"])] = section.get("title", section["id"])
+    titles, declared = section_titles(collection, deck_id)
     return {
         "deck": deck_id,
         "study_day": today.isoformat(),
         "today": {
-            "due": due["due"], "overdue": overdue, "new_available": due["new"],
-            "reviews_done": today_row[1], "time_spent_seconds": round(today_row[2] / 1000),
+            "due": due["due"], "overdue": count_due(collection, today - datetime.timedelta(days=1), deck_id),
+            "new_available": due["new"], "reviews_done": today_row[1], "time_spent_seconds": round(today_row[2] / 1000),
         },
-        "cards": {state: counts.get(state, 0) for state in ("new", "learning", "young", "mature", "retired")},
-        "forecast": [{"date": e["date"], "due": e["count"]}
-                     for e in stats.day_series(queries.due_by_day(collection, today, days, deck_id), today, days)],
+        "cards": stats.state_counts(groups),
+        "forecast": [{"date": e["date"], "due": e["count"]} for e in stats.day_series(forecast_rows, today, days)],
         "history": [{"date": e["date"], "reviews": e["count"]}
-                    for e in stats.day_series(history_rows, first_history_day, HISTORY_DAYS)],
+                    for e in stats.day_series(review_days, first_history_day, HISTORY_DAYS)],
         "retention": retention,
-        "streak": stats.streaks(all_days, today),
-        "ease": stats.ease_summary(queries.ease_values(collection, deck_id)),
+        "streak": stats.streaks([row[0] for row in review_days], today),
+        "ease": stats.ease_summary(stats.reviewed_ease(groups)),
         "hardest": [{"deck": r["deck"], "id": r["card_id"], "prompt": r["prompt"], "lapses": r["lapses"],
                      "ease": round(r["ease"], 2)} for r in queries.hardest_cards(collection, deck_id)],
-        "sections": stats.section_mastery(
-            queries.section_progress(collection, today - datetime.timedelta(days=HISTORY_DAYS - 1), deck_id), titles),
+        "sections": stats.section_mastery(groups, queries.section_reviews(collection, first_history_day, deck_id),
+                                          titles, declared),
     }
 
 

@@ -104,7 +104,8 @@ def _connect_existing(path: str) -> sqlite3.Connection:
     try:
         return _connect(path)
     except sqlite3.Error as err:
-        raise CollectionError(f"{path}: cannot open the collection ({err})") from None
+        hint = "; is the file or its folder read-only?" if "unable to open" in str(err) else ""
+        raise CollectionError(f"{path}: cannot open the collection ({err}{hint})") from None
 
 
 def _schema_version(collection: Collection) -> int:

@@ -17,16 +17,16 @@ class SavedAnswer:
         self.review_id, self.card, self.kind, self.before, self.after = review_id, card, kind, before, after
 
 
-def _deck_filter(deck_id: str | None) -> tuple[str, tuple]:
-    return ("AND c.deck = ?", (deck_id,)) if deck_id else ("", ())
+def _deck_filter(deck_id: str | None, column: str = "c.deck") -> tuple[str, tuple]:
+    return (f"AND {column} = ?", (deck_id,)) if deck_id else ("", ())
 
 
 def due_card_rows(collection, today: datetime.date, deck_id: str | None, limit: int) -> list:
     """Cards due on `today` or earlier, most overdue first, then in authored order."""
-    deck_sql, params = _deck_filter(deck_id)
+    deck_sql, params = _deck_filter(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT {CARD_COLUMNS} FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.due <= ? AND c.retired = 0 {deck_sql} ORDER BY s.due, c.deck, c.position LIMIT ?""",
+            WHERE s.retired = 0 AND s.due <= ? {deck_sql} ORDER BY s.due, c.deck, c.position LIMIT ?""",
         (today.isoformat(), *params, limit),
     ).fetchall()
 
@@ -57,20 +57,20 @@ def cram_card_rows(collection, deck_id: str | None, section: str | None, tag: st
 
 
 def count_due(collection, today: datetime.date, deck_id: str | None = None) -> int:
-    deck_sql, params = _deck_filter(deck_id)
+    # card_state carries deck and retired (migration m003): an index-only count, no join.
+    deck_sql, params = _deck_filter(deck_id, "deck")
     return collection.conn.execute(
-        f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.due <= ? AND c.retired = 0 {deck_sql}""",
-        (today.isoformat(), *params),
+        f"SELECT count(*) FROM card_state WHERE retired = 0 {deck_sql} AND due <= ?",
+        (*params, today.isoformat()),
     ).fetchone()[0]
 
 
 def count_new(collection, deck_id: str | None, at_most: int) -> int:
     """How many never-reviewed cards there are, counting no further than `at_most`."""
-    deck_sql, params = _deck_filter(deck_id)
+    deck_sql, params = _deck_filter(deck_id, "deck")
     return collection.conn.execute(
-        f"""SELECT count(*) FROM (SELECT 1 FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.last_review IS NULL AND c.retired = 0 {deck_sql} LIMIT ?)""",
+        f"""SELECT count(*) FROM (SELECT 1 FROM card_state
+            WHERE retired = 0 {deck_sql} AND due IS NULL LIMIT ?)""",  # never answered: no due date yet
         (*params, at_most),
     ).fetchone()[0]
 
@@ -86,11 +86,9 @@ def studied_on(collection, day: datetime.date) -> tuple[int, int]:
 
 
 def next_due_date(collection, deck_id: str | None = None) -> datetime.date | None:
-    deck_sql, params = _deck_filter(deck_id)
+    deck_sql, params = _deck_filter(deck_id, "deck")
     row = collection.conn.execute(
-        f"""SELECT min(s.due) FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.due IS NOT NULL AND c.retired = 0 {deck_sql}""",
-        params,
+        f"SELECT min(due) FROM card_state WHERE retired = 0 {deck_sql} AND due IS NOT NULL", params
     ).fetchone()
     return datetime.date.fromisoformat(row[0]) if row[0] else None
 
