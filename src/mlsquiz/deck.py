@@ -89,19 +89,23 @@ class _Lines:
 
 def load_deck(path: str | Path) -> Deck:
     """Read and validate a deck file; raises DeckError listing every problem."""
+    return parse_deck(read_deck_bytes(path), str(path))
+
+
+def read_deck_bytes(path: str | Path) -> bytes:
+    """A deck file's bytes, refusing folders, missing files and files over the size limit."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DeckError([f"{path}: file is too large ({size // 2**20} MiB; the limit is 64 MiB)"])
-        raw = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise DeckError([f"{path}: is a folder, not a deck file"]) from None
     except FileNotFoundError:
         raise DeckError([f"{path}: no such file"]) from None
     except OSError as err:
         raise DeckError([f"{path}: cannot read ({err.strerror})"]) from None
-    return parse_deck(raw, str(path))
 
 
 def parse_deck(raw: bytes, name: str) -> Deck:

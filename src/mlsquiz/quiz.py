@@ -4,6 +4,7 @@ Prompts go through `Prompter`, whose prompt_toolkit input and output are paramet
 with a pipe instead of a terminal.
 """
 
+import contextlib
 import random
 import sys
 import time
@@ -101,7 +102,9 @@ def present(card: dict, prompter: Prompter) -> bool | None:
         right = answers.choice_is_right(prompter.select("Choose one", options), content)
     elif kind == "multi":
         options = prompter.rng.sample(content["options"], len(content["options"]))
-        right = answers.multi_is_right(prompter.checkbox("Select all that apply", options), content)
+        ticked = prompter.checkbox("Select all that apply", options)
+        say(f"You ticked: {terminal_safe('; '.join(ticked)) or '(nothing)'}")
+        right = answers.multi_is_right(ticked, content)
     elif kind == "order":
         remaining = prompter.rng.sample(content["items"], len(content["items"]))
         built = []
@@ -110,6 +113,7 @@ def present(card: dict, prompter: Prompter) -> bool | None:
             built.append(picked)
             remaining.remove(picked)
         built += remaining
+        say(f"Your order: {terminal_safe((' → ' if _can_encode('→') else ' -> ').join(built))}")
         right = answers.order_is_right(built, content)
     else:
         right = answers.typed_is_right(prompter.text("Your answer:"), content)
@@ -134,11 +138,12 @@ def _can_encode(text: str) -> bool:
     return True
 
 
-def status_line(position: int, total: int, counts: dict, section: str) -> str:
-    parts = [f"{counts['due']} due", f"{counts['new']} new"]
-    if counts["redrill"]:
-        parts.append(f"{counts['redrill']} to re-drill")
-    return f"[{position}/{total}] {' · '.join(parts) if _can_encode('·') else ', '.join(parts)} | {section}"
+def status_line(position: int, total: int, counts: dict, section: str, cram: bool = False) -> str:
+    """`[3/12] 4 due · 5 new · 1 re-drill | Section title`: where the learner is and what remains."""
+    parts = [f"{counts['cram']} to cram"] if cram else [f"{counts['due']} due", f"{counts['new']} new"]
+    parts.append(f"{counts['redrill']} re-drill")
+    joined = " · ".join(parts) if _can_encode("·") else ", ".join(parts)
+    return f"[{position}/{total}] {joined} | {terminal_safe(section)}"
 
 
 def run_session(session, prompter: Prompter, save, undo, section_title) -> float:
@@ -147,27 +152,47 @@ def run_session(session, prompter: Prompter, save, undo, section_title) -> float
     `save(step, grade, answer_ms) -> review id` must store the answer durably before returning;
     `undo(review id)` takes a stored answer back."""
     started = time.monotonic()
-    say = prompter.write
     while (step := session.next_step()) is not None:
-        total = len(session.answered) + len(session.queue)
-        say("")
-        say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card)))
-        if step.kind == "drill":
-            say("(re-drill: this card comes back until you grade it 4 or 5)")
-        shown = time.monotonic()
         try:
-            right = present(step.card, prompter)
-            grade = prompter.grade(answers.default_grade(right) if right is not None else None)
+            ask_card(session, step, prompter, save, undo, section_title)
         except (Quit, KeyboardInterrupt):  # Ctrl-C between two prompts quits just the same
             break
+    return time.monotonic() - started
+
+
+def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> None:
+    """Show one card, take its answer and grade, and save it (or take back the previous card)."""
+    say = prompter.write
+    total = len(session.answered) + len(session.queue)
+    say("")
+    say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card), session.cram))
+    if step.redrill:
+        say("(re-drill: this card comes back until you grade it 4 or 5)")
+    shown = time.monotonic()
+    right = present(step.card, prompter)
+    grade = prompter.grade(answers.default_grade(right) if right is not None else None)
+    with _interrupt_deferred():  # the store and the session's record of an answer stay in step
         if grade == UNDO:
             taken_back = session.undo()
-            if taken_back is None:
-                say("Nothing to undo yet.")
-            else:
+            if taken_back is not None:
                 undo(taken_back.review_id)
-                say("Undone: the previous card is back as it was.")
-            continue
-        answer_ms = round((time.monotonic() - shown) * 1000)
-        session.record(grade, save(step, grade, answer_ms))
-    return time.monotonic() - started
+        else:
+            answer_ms = round((time.monotonic() - shown) * 1000)
+            session.record(grade, save(step, grade, answer_ms))
+    if grade == UNDO:
+        say("Undone: the previous card is back as it was." if taken_back else "Nothing to undo yet.")
+
+
+@contextlib.contextmanager
+def _interrupt_deferred():
+    """Hold back Ctrl-C (SIGINT) while an answer is saved; it arrives, as KeyboardInterrupt, right after."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 REDRILL_GAP = 3  # a card graded below 4 comes back after this many other cards (or at the end)
 PASSING_DRILL_GRADE = 4
+RIGHT_GRADE = 3  # "right on the first try" in the summary: SM-2's pass mark, the card keeps its repetitions
 
 
 def todays_allowance(limit: int, done_today: int) -> int:
@@ -81,10 +82,11 @@ class Session:
         return answer
 
     def summary(self) -> dict:
+        """Cards reviewed (first answers), how many of those were graded 3 or more, cards re-drilled, all answers."""
         first = [a for a in self.answered if a.first_try]
         return {
             "reviewed": len(first),
-            "right_first_try": sum(1 for a in first if a.grade >= 3),
+            "right_first_try": sum(1 for a in first if a.grade >= RIGHT_GRADE),
             "redrilled": len({a.step.card["id"] for a in self.answered if not a.first_try}),
             "answers": len(self.answered),
         }

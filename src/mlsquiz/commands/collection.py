@@ -26,20 +26,18 @@ def run_check(args, context) -> int:
 
 
 def run_import(args, context) -> int:
-    from ..deck import load_deck
+    from ..deck import parse_deck, read_deck_bytes
     from ..store.decks import deck_with_file_hash, import_deck
 
     path = Path(args.file)
+    raw = read_deck_bytes(path)  # a missing or unreadable file fails before the collection is even opened
     collection = context.open_collection()
     try:
-        raw = _read_deck_bytes(path)
         file_hash = hashlib.sha256(raw).hexdigest()
         known = deck_with_file_hash(collection, file_hash)
         if known:  # the very same file was imported before: nothing to parse or write
             print(f"{path}: deck {known!r} is already up to date")
             return 0
-        from ..deck import parse_deck
-
         deck = parse_deck(raw, str(path))
         summary = import_deck(collection, deck, file_hash)
     finally:
@@ -47,21 +45,6 @@ def run_import(args, context) -> int:
     print(f"{path}: deck {summary.deck_id!r}: {summary.added} added, {summary.updated} updated, "
           f"{summary.retired} retired, {summary.unchanged} unchanged")
     return 0
-
-
-def _read_deck_bytes(path: Path) -> bytes:
-    from ..deck import MAX_FILE_BYTES
-
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DeckError([f"{path}: file is too large (the limit is {MAX_FILE_BYTES // 2**20} MiB)"])
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DeckError([f"{path}: no such file"]) from None
-    except IsADirectoryError:
-        raise DeckError([f"{path}: is a folder, not a deck file"]) from None
-    except OSError as err:
-        raise DeckError([f"{path}: cannot read ({err.strerror})"]) from None
 
 
 def run_decks(args, context) -> int:
