@@ -68,7 +68,9 @@ def test_every_type_answered_right_is_saved_with_default_grades(mini_collection)
     assert reviews(mini_collection) == [("b1", 5, "review"), ("c1", 4, "review"), ("m1", 4, "review"),
                                         ("o1", 4, "review"), ("t1", 4, "review")]
     assert printed.count("✓ Right.") == 4
-    assert "[1/5] 0 due · 5 new | one" in printed
+    assert "[1/5] 0 due · 5 new · 0 re-drill | one" in printed
+    assert "You ticked: Deep Learning with Python; Neural Networks from Scratch" in printed
+    assert "Your order: Python → Machine learning → AWS services" in printed
     assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 0, "answers": 5}
 
 

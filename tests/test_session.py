@@ -11,7 +11,7 @@ def card(n, new=False):
 def test_due_cards_come_before_new_ones_in_the_order_given():
     session = Session.build([card(1), card(2)], [card(3, new=True)])
     assert [s.card["id"] for s in session.queue] == [1, 2, 3]
-    assert session.counts() == {"due": 2, "new": 1, "redrill": 0}
+    assert session.counts() == {"due": 2, "new": 1, "cram": 0, "redrill": 0}
 
 
 def test_a_grade_below_four_comes_back_as_a_drill_until_passed():
@@ -52,7 +52,32 @@ def test_cram_sessions_log_cram_even_for_redrills():
     session = Session.build([card(1), card(2)], [], cram=True)
     session.record(2, 1)
     assert {s.kind for s in session.queue} == {"cram"}
-    assert session.counts()["redrill"] == 1
+    assert session.counts() == {"due": 0, "new": 0, "cram": 1, "redrill": 1}
+    session.record(5, 2)
+    session.record(4, 3)  # the re-drill passed
+    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "answers": 3}
+
+
+def test_undoing_a_drill_answer_puts_the_queue_back_as_it_was():
+    session = Session.build([card(1), card(2)], [])
+    session.record(2, 1)  # card 1 failed: queue is 2, drill 1
+    session.record(5, 2)
+    session.record(1, 3)  # the drill failed again: another drill of card 1 queued
+    assert [(s.card["id"], s.kind) for s in session.queue] == [(1, "drill")]
+    undone = session.undo()
+    assert (undone.review_id, undone.step.kind) == (3, "drill")
+    assert [(s.card["id"], s.kind) for s in session.queue] == [(1, "drill")]  # the same drill again, once
+    assert session.queue[0] is undone.step
+    session.record(4, 4)
+    assert session.next_step() is None
+    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "answers": 3}
+
+
+def test_first_try_counts_grade_three_as_right():
+    session = Session.build([card(1), card(2), card(3)], [])
+    for review_id, grade in enumerate([3, 2, 5]):
+        session.record(grade, review_id)
+    assert session.summary()["right_first_try"] == 2
 
 
 def test_daily_allowance_counts_earlier_sessions():
