@@ -142,7 +142,7 @@ def main() -> int:
     lines.append(row("quiz start to first card, bundled deck (baseline)", quiz_small, "", None, None))
     lines.append(row(f"quiz start to first card, {big:,} cards", quiz_big, "bundled", quiz_small, 1.3))
 
-    export_db = OUT / "collection-10000.db"
+    export_db = OUT / "export-10000.db"
     build_collection(MLSQUIZ, export_db, decks[10_000], env)
     bare = timed(bare_genanki_script(decks[10_000], OUT / "bare.apkg"), env, runs)
     lines.append(row("bare genanki script, 10,000 notes (baseline)", bare, "", None, None))
