@@ -46,8 +46,12 @@ def test_every_card_type_by_keystrokes_then_quit(mini_collection):
     answer(child, "Your answer", ["40 usd\r"])
     answer(child, "Right", [])
     answer(child, "Grade", ["4", "\r"])
-    child.expect("Session done: 5 cards reviewed, 100% right on the first try, 0 re-drilled")
-    child.expect("Streak: 1 study day")
+    child.expect(r"Session done: 5 cards reviewed in \dm \d\ds\.")
+    child.expect(r"right on the first try +5 of 5 \(100%; graded 3 or better\)")
+    child.expect(r"re-drilled +0 cards")
+    child.expect(r"due by tomorrow +5 cards")
+    child.expect(r"next card due +tomorrow \(2026-03-03\)")
+    child.expect(r"streak +1 study day")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -92,7 +96,7 @@ def test_sigkill_mid_session_keeps_every_saved_answer(mini_collection):
 
 def test_nothing_to_do_says_when_the_next_card_is_due(mini_collection):
     child = spawn(mini_collection, "--new", "0")
-    child.expect("Nothing to study today")
+    child.expect(r"Nothing to study today, and no card is scheduled\. Today's new cards are done")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

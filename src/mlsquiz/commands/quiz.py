@@ -39,67 +39,94 @@ def section_titles(collection) -> dict:
     return titles
 
 
-def when(day: datetime.date | None, today: datetime.date) -> str:
-    if day is None:
-        return "nothing is scheduled"
+def when(day: datetime.date, today: datetime.date) -> str:
     days = (day - today).days
     if days <= 0:
         return "today"
-    return "tomorrow" if days == 1 else f"in {days} days ({day.isoformat()})"
+    return f"tomorrow ({day.isoformat()})" if days == 1 else f"in {days} days ({day.isoformat()})"
+
+
+def nothing_to_do(next_due: datetime.date | None, today: datetime.date, new_waiting: bool) -> str:
+    """The one line shown when today's queue is empty."""
+    if next_due is not None and next_due <= today:
+        return "Nothing more to study today: the daily review limit is reached ('--limit N' raises it)."
+    line = f"Nothing to study today. Next card due {when(next_due, today)}." if next_due else \
+        "Nothing to study today, and no card is scheduled."
+    if new_waiting:
+        line += " Today's new cards are done ('--new N' raises the limit)."
+    return line
 
 
 def run(args, context) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NotATerminalError("the quiz needs a terminal: run 'mlsquiz quiz' in one")
-    from .. import clock, sm2
     from ..quiz import Prompter, run_session
-    from ..stats import streaks
     from ..store import study
-    from ..store.summary import all_study_days, due_on_or_before
     from .collection import require_deck
 
     collection = context.open_collection()
     try:
         require_deck(collection, args.deck)
-        if args.cram and (args.section or args.tag) and not study.cram_card_rows(collection, args.deck, args.section,
-                                                                                   args.tag):
+        if args.cram and (args.section or args.tag) and not study.cram_card_rows(
+                collection, args.deck, args.section, args.tag):
             from ..errors import UsageError
 
             raise UsageError(f"no cards in section or with tag {args.section or args.tag!r}")
         today = context.today(collection)
         session = build_session(collection, args, today, context.settings(collection))
         if not session.queue:
-            print(f"Nothing to study today. Next card due {when(study.next_due_date(collection, args.deck), today)}.")
+            print(nothing_to_do(study.next_due_date(collection, args.deck), today,
+                                not args.cram and study.count_new(collection, args.deck, 1) > 0))
             return 0
         titles = section_titles(collection)
-        import time
-
-        origin = time.monotonic()
-
-        def save(step, grade, answer_ms):
-            moment = context.now + datetime.timedelta(seconds=time.monotonic() - origin)
-            schedule = (lambda state: sm2.review(state, grade, today)) if step.kind == "review" else None
-            saved = study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
-                                        today, answer_ms, schedule)
-            return saved.review_id
-
-        spent = run_session(session, Prompter(), save, lambda review_id: study.undo_review(collection, review_id),
+        spent = run_session(session, Prompter(), answer_saver(collection, context.now, today),
+                            lambda review_id: study.undo_review(collection, review_id),
                             lambda card: titles.get((card["deck"], card["section"]), card["section"]))
-        print_summary(session.summary(), spent, today, collection, args.deck,
-                      streaks(all_study_days(collection), today), due_on_or_before, study.next_due_date)
+        print_summary(session.summary(), spent, today, collection, args.deck)
     finally:
         collection.close()
     return 0
 
 
-def print_summary(summary, spent, today, collection, deck, streak, due_on_or_before, next_due_date) -> None:
-    reviewed = summary["reviewed"]
-    share = f"{summary['right_first_try'] / reviewed:.0%}" if reviewed else "-"
+def answer_saver(collection, now: datetime.datetime, today: datetime.date):
+    """`save(step, grade, answer_ms) -> review id`, stamping each answer at `now` plus the session's elapsed time."""
+    import time
+
+    from .. import clock, sm2
+    from ..store import study
+
+    origin = time.monotonic()
+
+    def save(step, grade: int, answer_ms: int) -> int:
+        moment = now + datetime.timedelta(seconds=time.monotonic() - origin)
+        schedule = (lambda state: sm2.review(state, grade, today)) if step.kind == "review" else None
+        return study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
+                                   today, answer_ms, schedule).review_id
+
+    return save
+
+
+def print_summary(summary: dict, spent: float, today: datetime.date, collection, deck: str | None) -> None:
+    from ..stats import streaks
+    from ..store.study import next_due_date
+    from ..store.summary import all_study_days, due_on_or_before
+
+    reviewed, right = summary["reviewed"], summary["right_first_try"]
     minutes, seconds = divmod(round(spent), 60)
-    tomorrow = today + datetime.timedelta(days=1)
+    next_due = next_due_date(collection, deck)
+    lines = [
+        ("right on the first try", f"{right} of {reviewed} ({right / reviewed:.0%}; graded 3 or better)" if reviewed
+         else "-"),
+        ("re-drilled", plural(summary["redrilled"], "card")),
+        ("due by tomorrow", plural(due_on_or_before(collection, today + datetime.timedelta(days=1), deck), "card")),
+        ("next card due", when(next_due, today) if next_due else "none scheduled"),
+        ("streak", plural(streaks(all_study_days(collection), today)["current"], "study day")),
+    ]
     print()
-    print(f"Session done: {reviewed} card{'s' if reviewed != 1 else ''} reviewed, {share} right on the first try, "
-          f"{summary['redrilled']} re-drilled, {minutes}m {seconds:02d}s.")
-    print(f"Due tomorrow: {due_on_or_before(collection, tomorrow, deck)}. "
-          f"Next card due {when(next_due_date(collection, deck), today)}. "
-          f"Streak: {streak['current']} study day{'s' if streak['current'] != 1 else ''}.")
+    print(f"Session done: {plural(reviewed, 'card')} reviewed in {minutes}m {seconds:02d}s.")
+    for label, value in lines:
+        print(f"  {label:<23}{value}")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
