@@ -125,7 +125,7 @@ def print_summary(summary: dict, spent: float, today: datetime.date, collection,
     print()
     print(f"Session done: {plural(reviewed, 'card')} reviewed in {minutes}m {seconds:02d}s.")
     for label, value in lines:
-        print(f"  {label:<23}{value}")
+        print(f"  {label:<25}{value}")
 
 
 def plural(count: int, noun: str) -> str:
