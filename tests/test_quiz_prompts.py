@@ -1,5 +1,6 @@
 """The quiz loop driven through prompt_toolkit's pipe input: real questionary prompts, real store, no terminal."""
 
+import datetime
 import random
 import sqlite3
 from types import SimpleNamespace
@@ -9,8 +10,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from mlsquiz import clock, sm2
-from mlsquiz.commands.quiz import build_session
-from mlsquiz.quiz import Prompter, run_session
+from mlsquiz.commands.quiz import build_session, nothing_to_do
+from mlsquiz.quiz import Prompter, run_session, status_line
 from mlsquiz.settings import DEFAULTS
 from mlsquiz.store import open_collection
 from mlsquiz.store import study
@@ -142,3 +143,28 @@ def test_terminal_escapes_in_card_text_are_neutralised(tmp_path, cli):
     assert cli("import", deck).code == 0
     _, printed = play(tmp_path / "collection.db", CTRL_C)
     assert "\x1b" not in printed and "\x07" not in printed and "ALERT" in printed
+
+
+def test_status_line_fits_the_terminal_width():
+    counts = {"due": 4, "new": 5, "cram": 0, "redrill": 1}
+    section = "2. Study ML until you can explain it to a friend"
+    assert status_line(3, 12, counts, section, width=100) == f"[3/12] 4 due · 5 new · 1 re-drill | {section}"
+    assert len(status_line(3, 12, counts, section, width=60)) <= 59
+    assert status_line(1, 3, {**counts, "cram": 3, "redrill": 0}, "s", cram=True) == "[1/3] 3 to cram · 0 re-drill | s"
+
+
+def test_nothing_to_do_says_why():
+    today = datetime.date(2026, 3, 2)
+    assert nothing_to_do(datetime.date(2026, 3, 5), today, False) == (
+        "Nothing to study today. Next card due in 3 days (2026-03-05).")
+    assert nothing_to_do(today, today, True).startswith("Nothing more to study today: the daily review limit")
+    assert nothing_to_do(None, today, True) == ("Nothing to study today, and no card is scheduled. "
+                                                "Today's new cards are done ('--new N' raises the limit).")
+
+
+def test_without_a_terminal_the_quiz_refuses_and_creates_nothing(cli, tmp_path):
+    db = tmp_path / "fresh.db"
+    result = cli("--db", db, "quiz")  # pytest's stdin and stdout are not terminals
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip() == "mlsquiz: the quiz needs a terminal: run 'mlsquiz quiz' in one"
+    assert not db.exists()

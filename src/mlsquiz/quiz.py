@@ -6,11 +6,12 @@ with a pipe instead of a terminal.
 
 import contextlib
 import random
+import shutil
 import sys
 import time
 
 from . import answers
-from .render import terminal_safe
+from .render import shorten, terminal_safe
 
 GRADES = [
     (5, "perfect: right, without hesitation"),
@@ -138,12 +139,12 @@ def _can_encode(text: str) -> bool:
     return True
 
 
-def status_line(position: int, total: int, counts: dict, section: str, cram: bool = False) -> str:
-    """`[3/12] 4 due · 5 new · 1 re-drill | Section title`: where the learner is and what remains."""
+def status_line(position: int, total: int, counts: dict, section: str, cram: bool = False, width: int = 80) -> str:
+    """`[3/12] 4 due · 5 new · 1 re-drill | Section title`, on one line of `width` columns."""
     parts = [f"{counts['cram']} to cram"] if cram else [f"{counts['due']} due", f"{counts['new']} new"]
     parts.append(f"{counts['redrill']} re-drill")
-    joined = " · ".join(parts) if _can_encode("·") else ", ".join(parts)
-    return f"[{position}/{total}] {joined} | {terminal_safe(section)}"
+    head = f"[{position}/{total}] {' · '.join(parts) if _can_encode('·') else ', '.join(parts)} | "
+    return head + shorten(section, max(width - 1 - len(head), 12))
 
 
 def run_session(session, prompter: Prompter, save, undo, section_title) -> float:
@@ -165,7 +166,8 @@ def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> No
     say = prompter.write
     total = len(session.answered) + len(session.queue)
     say("")
-    say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card), session.cram))
+    say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card), session.cram,
+                    shutil.get_terminal_size().columns))
     if step.redrill:
         say("(re-drill: this card comes back until you grade it 4 or 5)")
     shown = time.monotonic()
