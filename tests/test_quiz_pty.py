@@ -63,6 +63,57 @@ def test_every_card_type_by_keystrokes_then_quit(mini_collection):
     assert set(states.values()) == {"2026-03-03"}
 
 
+def test_wrong_answers_come_back_as_drills_and_undo_takes_one_back(mini_collection):
+    child = spawn(mini_collection)
+    answer(child, "Recall the answer", ["\r"])
+    answer(child, "Grade", ["2", "\r"])  # b1 graded 2: re-drilled three cards later
+    answer(child, "Choose one", ["Lambda", "\r"])
+    answer(child, "Not quite", [])
+    answer(child, "Grade", ["\r"])  # default 1 after a wrong answer
+    answer(child, "Select all that apply", ["Deep", " ", "\r"])  # only one of the two paid books
+    answer(child, "Grade", ["\r"])
+    answer(child, "Item 1 of 3", ["AWS", "\r"])
+    answer(child, "Item 2 of 3", ["Python", "\r"])
+    answer(child, "Your order: AWS services → Python → Machine learning", [])
+    answer(child, "Grade", ["\r"])
+    answer(child, r"\[5/9\] 0 due · 1 new · 4 re-drill", [])
+    answer(child, "re-drill: this card comes back", [])
+    answer(child, "Recall the answer", ["\r"])
+    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Choose one", ["SageMaker", "\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Select all that apply", ["Deep", " ", "\x7f" * 4, "Neural", " ", "\r"])
+    answer(child, "Grade", ["u", "\r"])  # take back the c1 drill: it is shown again
+    answer(child, "Undone", [])
+    answer(child, "Choose one", ["SageMaker", "\r"])
+    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Select all that apply", ["Deep", " ", "\x7f" * 4, "Neural", " ", "\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Item 1 of 3", ["Python", "\r"])
+    answer(child, "Item 2 of 3", ["Machine", "\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Your answer", ["1,000\r"])
+    answer(child, "Grade", ["\r"])
+    answer(child, "Your answer", ["40 dollars\r"])
+    answer(child, "Right", [])
+    answer(child, "Grade", ["\r"])
+    child.expect(r"Session done: 5 cards reviewed")
+    child.expect(r"right on the first try +0 of 5 \(0%; graded 3 or better\)")
+    child.expect(r"re-drilled +5 cards")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(mini_collection, "SELECT c.card_id, r.grade, r.kind FROM reviews r JOIN cards c ON c.id = r.card "
+                                 "ORDER BY r.id") == [
+        ("b1", 2, "review"), ("c1", 1, "review"), ("m1", 1, "review"), ("o1", 1, "review"), ("b1", 5, "drill"),
+        ("c1", 5, "drill"), ("m1", 4, "drill"), ("o1", 4, "drill"), ("t1", 1, "review"), ("t1", 4, "drill")]
+    # the drills left every schedule as the first (failed) answer set it
+    assert rows(mini_collection, "SELECT count(*) FROM card_state s JOIN reviews r ON r.card = s.card "
+                                 "WHERE r.kind = 'review' AND s.repetitions = r.repetitions_after AND "
+                                 "s.ease = r.ease_after AND s.interval = r.interval_after AND s.due = r.due_after "
+                                 "AND s.repetitions = 0 AND s.due = '2026-03-03' AND s.lapses = 1") == [(5,)]
+
+
 def test_quit_from_the_grade_prompt_prints_the_summary(mini_collection):
     child = spawn(mini_collection)
     answer(child, "Recall the answer", ["\r"])
@@ -84,8 +135,12 @@ def test_sigkill_mid_session_keeps_every_saved_answer(mini_collection):
     child.expect(pexpect.EOF)
     child.close()
     assert rows(mini_collection, "PRAGMA integrity_check") == [("ok",)]
-    assert rows(mini_collection, "SELECT count(*) FROM reviews") == [(2,)]
-    assert rows(mini_collection, "SELECT count(*) FROM card_state WHERE last_review IS NOT NULL") == [(2,)]
+    assert rows(mini_collection, "SELECT c.card_id, r.grade, r.kind, r.due_after FROM reviews r "
+                                 "JOIN cards c ON c.id = r.card ORDER BY r.id") == [
+        ("b1", 4, "review", "2026-03-03"), ("c1", 4, "review", "2026-03-03")]
+    assert rows(mini_collection, "SELECT c.card_id, s.repetitions, s.due FROM card_state s JOIN cards c "
+                                 "ON c.id = s.card WHERE s.last_review IS NOT NULL ORDER BY c.card_id") == [
+        ("b1", 1, "2026-03-03"), ("c1", 1, "2026-03-03")]
     again = spawn(mini_collection)  # the next session starts normally, with the card that was on screen
     again.expect("Which are paid")
     again.expect("Select all that apply")
