@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlsquiz.answers import choice_is_right, default_grade, multi_is_right, normalise, order_is_right, typed_is_right
 
@@ -34,3 +36,17 @@ def test_choice_multi_order():
 
 def test_default_grade_follows_the_check():
     assert (default_grade(True), default_grade(False)) == (4, 1)
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_normalising_is_idempotent_and_an_answer_matches_itself(answer):
+    once = normalise(answer)
+    assert normalise(once) == once
+    if once:
+        card = {"answer": answer}
+        assert typed_is_right(answer, card)
+        assert typed_is_right(f"  {answer.upper()}  ", card) == (normalise(answer.upper()) == once)
+
+
+def test_an_empty_answer_is_never_right():
+    assert not typed_is_right("   ", {"answer": "$", "accept": ["%"]})
