@@ -1,7 +1,9 @@
 """The quiz loop driven through prompt_toolkit's pipe input: real questionary prompts, real store, no terminal."""
 
 import datetime
+import os
 import random
+import signal
 import sqlite3
 from types import SimpleNamespace
 
@@ -21,7 +23,7 @@ NOW = clock.parse_moment("2026-03-02 09:00")
 TODAY = clock.study_day(NOW)
 
 
-def play(db, keys: str, **options):
+def play(db, keys: str, on_saved=lambda: None, **options):
     """Run one session on the mini deck with `keys` typed ahead; returns what was printed."""
     args = SimpleNamespace(**{"cram": False, "deck": "mini", "new": None, "limit": None, "section": None,
                               "tag": None, **options})
@@ -32,8 +34,10 @@ def play(db, keys: str, **options):
 
         def save(step, grade, answer_ms):
             schedule = (lambda state: sm2.review(state, grade, TODAY)) if step.kind == "review" else None
-            return study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(NOW),
-                                       TODAY, answer_ms, schedule).review_id
+            review_id = study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(NOW),
+                                            TODAY, answer_ms, schedule).review_id
+            on_saved()
+            return review_id
 
         with create_pipe_input() as pipe:
             pipe.send_text(keys)
@@ -168,3 +172,10 @@ def test_without_a_terminal_the_quiz_refuses_and_creates_nothing(cli, tmp_path):
     assert (result.code, result.out) == (2, "")
     assert result.err.strip() == "mlsquiz: the quiz needs a terminal: run 'mlsquiz quiz' in one"
     assert not db.exists()
+
+
+def test_ctrl_c_while_an_answer_is_saved_keeps_it_and_ends_the_session(mini_collection):
+    session, _ = play(mini_collection, ENTER + "5" + ENTER + "SageMaker" + ENTER + ENTER,
+                      on_saved=lambda: os.kill(os.getpid(), signal.SIGINT))
+    assert reviews(mini_collection) == [("b1", 5, "review")]
+    assert session.summary()["answers"] == 1 and session.next_step().card["card_id"] == "c1"
