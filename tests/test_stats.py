@@ -123,3 +123,31 @@ def test_ascii_fallback_when_the_terminal_cannot_show_blocks(known_history):
     assert done.returncode == 0, done.stderr
     text = done.stdout.decode("ascii")  # raises if anything outside ASCII was written
     assert "#" in text and "|" in text
+
+
+def test_trigger_kept_counts_match_a_recount_after_answers_undo_and_retirement(cli, known_history, tmp_path):
+    import sqlite3
+
+    from mlsquiz.migrations import card_state_name
+    from mlsquiz.store import open_collection
+    from mlsquiz.store.study import undo_review
+
+    history = History(known_history)
+    saved = history.answer("t1", 0, "2026-03-05 10:00")
+    undo_review(history.collection, saved.review_id)
+    history.close()
+    trimmed = tmp_path / "trimmed.toml"
+    from conftest import MINI_DECK
+
+    source = MINI_DECK.read_text()
+    trimmed.write_text(source[: source.index('[[cards]]\nid = "o1"')])  # retires o1 and t1
+    assert cli("import", trimmed).code == 0
+    conn = sqlite3.connect(known_history)
+    kept = sorted(conn.execute("SELECT deck, section, state, ease, cards FROM card_counts WHERE cards > 0"))
+    recount = sorted(conn.execute(
+        f"""SELECT deck, section, {card_state_name('s')}, round(ease, 1), count(*) FROM card_state s
+            GROUP BY 1, 2, 3, 4"""))
+    assert kept == recount
+    days = sorted(conn.execute("SELECT day, sum(reviews) FROM section_days GROUP BY day HAVING sum(reviews) > 0"))
+    assert days == sorted(conn.execute("SELECT study_day, count(*) FROM reviews GROUP BY study_day"))
+    open_collection(known_history).close()

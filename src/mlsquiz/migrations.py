@@ -116,7 +116,36 @@ def m003_denormalised_counts(db) -> None:
     )
 
 
-MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts]
+def card_state_name(row: str) -> str:
+    """SQL for a card's state (new | learning | young | mature | retired) from a card_state row alias."""
+    return (f"CASE WHEN {row}.retired = 1 THEN 'retired' WHEN {row}.last_review IS NULL THEN 'new' "
+            f"WHEN {row}.repetitions < 2 THEN 'learning' WHEN {row}.interval >= 21 THEN 'mature' ELSE 'young' END")
+
+
+def m004_card_counts(db) -> None:
+    """Cards per (deck, section, state, ease), kept by triggers: stats reads a few rows, not every card."""
+    db.execute(
+        """CREATE TABLE card_counts (deck TEXT NOT NULL, section TEXT NOT NULL, state TEXT NOT NULL,
+             ease REAL NOT NULL, cards INTEGER NOT NULL, PRIMARY KEY (deck, section, state, ease))"""
+    )
+    db.execute(
+        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {card_state_name('s')},
+              round(ease, 1), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
+    )
+    add = """INSERT INTO card_counts VALUES (coalesce(new.deck, ''), coalesce(new.section, ''), {state},
+               round(new.ease, 1), 1) ON CONFLICT DO UPDATE SET cards = cards + 1;"""
+    remove = """UPDATE card_counts SET cards = cards - 1 WHERE deck = coalesce(old.deck, '')
+               AND section = coalesce(old.section, '') AND state = {state} AND ease = round(old.ease, 1);"""
+    db.execute(f"CREATE TRIGGER card_counts_on_insert AFTER INSERT ON card_state BEGIN "
+               f"{add.format(state=card_state_name('new'))} END")
+    db.execute(f"CREATE TRIGGER card_counts_on_update AFTER UPDATE ON card_state BEGIN "
+               f"{remove.format(state=card_state_name('old'))} {add.format(state=card_state_name('new'))} END")
+    db.execute(f"CREATE TRIGGER card_counts_on_delete AFTER DELETE ON card_state BEGIN "
+               f"{remove.format(state=card_state_name('old'))} END")
+    db.execute("CREATE INDEX card_state_hardest ON card_state (retired, lapses DESC, ease)")
+
+
+MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

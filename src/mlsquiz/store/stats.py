@@ -1,27 +1,20 @@
 """The SQL behind `mlsquiz stats` and `mlsquiz roadmap`.
 
-Card figures come from one pass over card_state (which carries deck, section and retired); review figures
-come from the per-day tables kept by triggers (study_days, section_days), so the cost does not grow with the
-review history.
+Card figures come from card_counts and review figures from section_days, both kept by triggers, so the
+cost grows neither with the number of cards nor with the review history.
 """
 
 import datetime
-
-STATE_CASE = """CASE WHEN retired = 1 THEN 'retired' WHEN last_review IS NULL THEN 'new'
-                     WHEN repetitions < 2 THEN 'learning' WHEN interval >= 21 THEN 'mature' ELSE 'young' END"""
-
 
 def _deck(deck_id: str | None, column: str = "deck") -> tuple[str, tuple]:
     return (f"AND {column} = ?", (deck_id,)) if deck_id else ("", ())
 
 
 def card_groups(collection, deck_id: str | None) -> list:
-    """(deck, section, state, ease to 0.1, cards): every card-state figure from one scan."""
+    """(deck, section, state, ease to 0.1, cards): every card-state figure, from the trigger-kept counts."""
     deck_sql, params = _deck(deck_id)
     return collection.conn.execute(
-        f"""SELECT deck, section, {STATE_CASE} AS state, round(ease, 1) AS ease, count(*) AS cards
-            FROM card_state WHERE 1 = 1 {deck_sql} GROUP BY deck, section, state, round(ease, 1)""",
-        params,
+        f"SELECT deck, section, state, ease, cards FROM card_counts WHERE cards > 0 {deck_sql}", params
     ).fetchall()
 
 
@@ -57,22 +50,13 @@ def section_reviews(collection, since: datetime.date, deck_id: str | None) -> li
 
 
 def hardest_cards(collection, deck_id: str | None, limit: int = 5) -> list:
+    """Most lapses first, then lowest ease: the top few straight from the card_state_hardest index."""
     deck_sql, params = _deck(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT c.deck, c.card_id, c.prompt, s.lapses, s.ease FROM card_state s JOIN cards c ON c.id = s.card
             WHERE s.retired = 0 {deck_sql} AND s.last_review IS NOT NULL AND (s.lapses > 0 OR s.ease < 2.5)
-            ORDER BY s.lapses DESC, s.ease ASC, c.position LIMIT ?""",
+            ORDER BY s.retired, s.lapses DESC, s.ease ASC LIMIT ?""",
         (*params, limit),
-    ).fetchall()
-
-
-def section_order(collection, deck_id: str | None) -> list:
-    """(deck, section) in authored order: the first card of each section decides."""
-    deck_sql, params = _deck(deck_id)
-    return collection.conn.execute(
-        f"""SELECT deck, section FROM cards WHERE retired = 0 {deck_sql}
-            GROUP BY deck, section ORDER BY deck, min(position)""",
-        params,
     ).fetchall()
 
 
