@@ -68,23 +68,26 @@ def m002_study_days(db) -> None:
 
 
 def m003_denormalised_counts(db) -> None:
-    """Copy each card's deck, section and retired flag beside its state, and keep per-section daily counts,
-    so `due`, `stats` and the quiz count with one indexed table instead of joins over every card and review."""
+    """Copy each card's deck, section, position and retired flag beside its state, and keep per-section daily
+    counts, so `due`, `stats` and the quiz read one indexed table instead of joining every card and review."""
     for column in ("deck", "section"):
         db.execute(f"ALTER TABLE card_state ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE card_state ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE card_state ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
     db.execute(
-        """UPDATE card_state SET (deck, section, retired) =
-           (SELECT deck, section, retired FROM cards WHERE cards.id = card_state.card)"""
+        """UPDATE card_state SET (deck, section, position, retired) =
+           (SELECT deck, section, position, retired FROM cards WHERE cards.id = card_state.card)"""
     )
     db.execute(
-        """CREATE TRIGGER card_state_follows_card AFTER UPDATE OF deck, section, retired ON cards BEGIN
-             UPDATE card_state SET deck = new.deck, section = new.section, retired = new.retired
+        """CREATE TRIGGER card_state_follows_card AFTER UPDATE OF deck, section, position, retired ON cards BEGIN
+             UPDATE card_state SET deck = new.deck, section = new.section, position = new.position,
+               retired = new.retired
              WHERE card = new.id;
            END"""
     )
-    db.execute("CREATE INDEX card_state_active_due ON card_state (retired, due)")
-    db.execute("CREATE INDEX card_state_deck_due ON card_state (deck, retired, due)")
+    # Due cards (most overdue first) and new cards (due IS NULL) both come straight off these in order.
+    db.execute("CREATE INDEX card_state_active_due ON card_state (retired, due, deck, position)")
+    db.execute("CREATE INDEX card_state_deck_due ON card_state (deck, retired, due, position)")
     db["section_days"].create(
         {"day": str, "deck": str, "section": str, "reviews": int, "scheduled": int, "passed": int, "answer_ms": int},
         pk=("day", "deck", "section"), not_null={"reviews", "scheduled", "passed", "answer_ms"},

@@ -66,8 +66,9 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> I
             updates,
         )
         conn.execute(
-            """INSERT INTO card_state (card, deck, section, retired)
-               SELECT id, deck, section, retired FROM cards WHERE deck = ? AND id NOT IN (SELECT card FROM card_state)""",
+            """INSERT INTO card_state (card, deck, section, position, retired)
+               SELECT id, deck, section, position, retired FROM cards
+               WHERE deck = ? AND id NOT IN (SELECT card FROM card_state)""",
             (deck.id,),
         )
         kept = {card.id for card in deck.cards}

@@ -26,17 +26,17 @@ def due_card_rows(collection, today: datetime.date, deck_id: str | None, limit: 
     deck_sql, params = _deck_filter(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT {CARD_COLUMNS} FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.retired = 0 AND s.due <= ? {deck_sql} ORDER BY s.due, c.deck, c.position LIMIT ?""",
+            WHERE s.retired = 0 AND s.due <= ? {deck_sql} ORDER BY s.due, s.deck, s.position LIMIT ?""",
         (today.isoformat(), *params, limit),
     ).fetchall()
 
 
 def new_card_rows(collection, deck_id: str | None, limit: int) -> list:
-    """Never-reviewed cards in authored order."""
-    deck_sql, params = _deck_filter(deck_id)
+    """Never-reviewed cards (no due date yet) in authored order."""
+    deck_sql, params = _deck_filter(deck_id, "s.deck")
     return collection.conn.execute(
-        f"""SELECT {CARD_COLUMNS} FROM cards c JOIN card_state s ON s.card = c.id
-            WHERE c.retired = 0 AND s.last_review IS NULL {deck_sql} ORDER BY c.deck, c.position LIMIT ?""",
+        f"""SELECT {CARD_COLUMNS} FROM card_state s JOIN cards c ON c.id = s.card
+            WHERE s.retired = 0 {deck_sql} AND s.due IS NULL ORDER BY s.deck, s.position LIMIT ?""",
         (*params, limit),
     ).fetchall()
 
