@@ -13,7 +13,7 @@ from prompt_toolkit.output import DummyOutput
 
 from mlsquiz import clock, sm2
 from mlsquiz.commands.quiz import build_session, nothing_to_do
-from mlsquiz.quiz import Prompter, run_session, status_line
+from mlsquiz.quiz import Prompter, run_session, status_line, wrapped
 from mlsquiz.settings import DEFAULTS
 from mlsquiz.store import open_collection
 from mlsquiz.store import study
@@ -76,7 +76,8 @@ def test_every_type_answered_right_is_saved_with_default_grades(mini_collection)
     assert "[1/5] 0 due · 5 new · 0 re-drill | one" in printed
     assert "You ticked: Deep Learning with Python; Neural Networks from Scratch" in printed
     assert "Your order: Python → Machine learning → AWS services" in printed
-    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 0, "answers": 5}
+    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 0, "redrill_left": 0,
+                                 "answers": 5}
 
 
 def test_wrong_answer_defaults_to_one_and_comes_back_as_a_drill(mini_collection):
@@ -170,7 +171,7 @@ def test_without_a_terminal_the_quiz_refuses_and_creates_nothing(cli, tmp_path):
     db = tmp_path / "fresh.db"
     result = cli("--db", db, "quiz")  # pytest's stdin and stdout are not terminals
     assert (result.code, result.out) == (2, "")
-    assert result.err.strip() == "mlsquiz: the quiz needs a terminal: run 'mlsquiz quiz' in one"
+    assert result.err.strip() == "mlsquiz: mlsquiz quiz needs a terminal: run it in one"
     assert not db.exists()
 
 
@@ -179,3 +180,19 @@ def test_ctrl_c_while_an_answer_is_saved_keeps_it_and_ends_the_session(mini_coll
                       on_saved=lambda: os.kill(os.getpid(), signal.SIGINT))
     assert reviews(mini_collection) == [("b1", 5, "review")]
     assert session.summary()["answers"] == 1 and session.next_step().card["card_id"] == "c1"
+
+
+def test_long_text_is_word_wrapped_with_a_hanging_indent():
+    text = "Why: " + " ".join(["overstudy"] * 30) + "\nsecond paragraph"
+    lines = wrapped(text, 40, hang=5)
+    assert all(len(line) <= 40 for line in lines)
+    assert all(line.startswith("     overstudy") for line in lines[1:-1]) and lines[-1] == "second paragraph"
+    assert " ".join(line.strip() for line in lines[:-1]) == text.split("\n")[0]  # no word cut in two
+
+
+def test_colour_only_on_request_and_only_around_our_own_lines():
+    printed = []
+    Prompter(write=printed.append, width=40).say("plain", "right")
+    Prompter(write=printed.append, width=30, colour=True).say("Not quite. Answer: Deep Learning with Python", "wrong")
+    assert printed == ["plain", "\x1b[1;31mNot quite. Answer: Deep\x1b[0m\n"  # each wrapped line on its own
+                                "\x1b[1;31mLearning with Python\x1b[0m"]

@@ -12,9 +12,11 @@ DOWN = "\x1b[B"
 
 
 def spawn(db, *args):
-    env = {**os.environ, "MLSQUIZ_NOW": "2026-03-02 09:00", "TZ": "UTC", "TERM": "xterm", "LANG": "C.UTF-8"}
-    return pexpect.spawn(venv_bin("mlsquiz"), ["--db", str(db), "quiz", "--deck", "mini", *args], env=env,
-                         dimensions=(40, 120), encoding="utf-8", timeout=20)
+    # PROMPT_TOOLKIT_NO_CPR: pexpect never answers cursor-position queries, and each unanswered one costs 1 s
+    env = {**os.environ, "TZ": "UTC", "TERM": "xterm", "LANG": "C.UTF-8", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env.pop("MLSQUIZ_NOW", None)  # the moment comes from --now, as a learner would pass it
+    return pexpect.spawn(venv_bin("mlsquiz"), ["--db", str(db), "--now", "2026-03-02 09:00", "quiz", "--deck", "mini",
+                                               *args], env=env, dimensions=(40, 120), encoding="utf-8", timeout=20)
 
 
 def answer(child, expect, keys):

@@ -28,7 +28,8 @@ def test_a_grade_below_four_comes_back_as_a_drill_until_passed():
         session.record(5, 20)
     session.record(4, 30)
     assert all(s.card["id"] != 1 for s in session.queue)
-    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 1, "answers": 7}
+    assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 1, "redrill_left": 0,
+                                 "answers": 7}
 
 
 def test_redrill_goes_to_the_end_when_few_cards_remain():
@@ -55,7 +56,8 @@ def test_cram_sessions_log_cram_even_for_redrills():
     assert session.counts() == {"due": 0, "new": 0, "cram": 1, "redrill": 1}
     session.record(5, 2)
     session.record(4, 3)  # the re-drill passed
-    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "answers": 3}
+    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "redrill_left": 0,
+                                 "answers": 3}
 
 
 def test_undoing_a_drill_answer_puts_the_queue_back_as_it_was():
@@ -70,7 +72,8 @@ def test_undoing_a_drill_answer_puts_the_queue_back_as_it_was():
     assert session.queue[0] is undone.step
     session.record(4, 4)
     assert session.next_step() is None
-    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "answers": 3}
+    assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "redrill_left": 0,
+                                 "answers": 3}
 
 
 def test_first_try_counts_grade_three_as_right():
@@ -78,6 +81,14 @@ def test_first_try_counts_grade_three_as_right():
     for review_id, grade in enumerate([3, 2, 5]):
         session.record(grade, review_id)
     assert session.summary()["right_first_try"] == 2
+
+
+def test_summary_counts_cards_sent_back_even_when_the_learner_quits_before_their_drill():
+    session = Session.build([card(1), card(2), card(3)], [])
+    session.record(1, 1)
+    session.record(2, 2)  # both failed, then the learner quits: their re-drills never come
+    assert session.summary() == {"reviewed": 2, "right_first_try": 0, "redrilled": 2, "redrill_left": 2,
+                                 "answers": 2}
 
 
 def test_daily_allowance_counts_earlier_sessions():
@@ -131,3 +142,13 @@ def test_most_overdue_first(mini_collection, local_zone):
     session = build({"new": 0}, mini_collection, "2026-03-05 09:00")
     assert [s.card["card_id"] for s in session.queue] == ["b1", "o1"]
     assert datetime.date(2026, 2, 21).isoformat() == session.queue[0].card["due"]
+
+
+def test_cram_takes_every_card_of_the_focus_regardless_of_due_dates_and_limits(mini_collection):
+    def ids(cli_args):
+        return [(s.card["card_id"], s.kind) for s in build(cli_args, mini_collection, "2026-03-02 09:00").queue]
+
+    assert ids({"cram": True, "section": "two"}) == [("m1", "cram"), ("o1", "cram"), ("t1", "cram")]
+    assert ids({"cram": True, "tag": "money"}) == [("t1", "cram")]
+    assert len(ids({"cram": True})) == 5  # more than new_per_day = 3
+    assert ids({"cram": True, "limit": 2}) == [("b1", "cram"), ("c1", "cram")]

@@ -5,6 +5,7 @@ with a pipe instead of a terminal.
 """
 
 import contextlib
+import os
 import random
 import shutil
 import sys
@@ -22,6 +23,9 @@ GRADES = [
     (0, "blackout: no idea at all"),
 ]
 UNDO, QUIT = "undo", "quit"
+# SGR codes for our own lines (card text is made terminal-safe first); questionary styles its prompts itself.
+STYLES = {"status": "2", "prompt": "1", "answer": "1", "right": "1;32", "wrong": "1;31", "note": "33", "link": "2"}
+MAX_WIDTH = 100  # long explanations read better in a column than across a wide terminal
 
 
 class Quit(Exception):
@@ -29,10 +33,24 @@ class Quit(Exception):
 
 
 class Prompter:
-    def __init__(self, input=None, output=None, write=None, rng=None):
+    """Asks through questionary and tells through `write`; colour only on a terminal that wants it."""
+
+    def __init__(self, input=None, output=None, write=None, rng=None, width=None, colour=None):
+        from .charts import use_colour
+
         self.io = {key: value for key, value in (("input", input), ("output", output)) if value is not None}
         self.write = write or (lambda text="": print(text, flush=True))
         self.rng = rng or random.Random()
+        self.width = min(width or shutil.get_terminal_size().columns, MAX_WIDTH)  # columns; lines stop one short
+        self.colour = (write is None and use_colour() and os.environ.get("TERM") != "dumb") if colour is None \
+            else colour
+
+    def say(self, text: str = "", style: str | None = None, hang: int = 0) -> None:
+        """Print a line of our own, word-wrapped to the terminal; `hang` indents the lines after the first."""
+        lines = wrapped(text, self.width - 1, hang)
+        if style and self.colour:
+            lines = [f"\x1b[{STYLES[style]}m{line}\x1b[0m" for line in lines]
+        self.write("\n".join(lines))
 
     def _ask(self, question):
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -90,13 +108,25 @@ class Prompter:
         return chosen
 
 
+def wrapped(text: str, width: int, hang: int = 0) -> list[str]:
+    """Word-wrapped lines (never cutting a word unless it is longer than a line); the text's own newlines stay."""
+    import textwrap
+
+    lines = []
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(paragraph, max(width, 20), subsequent_indent=" " * hang, break_on_hyphens=False,
+                               drop_whitespace=True) or [""]
+    return lines
+
+
 def present(card: dict, prompter: Prompter) -> bool | None:
     """Ask the card; returns whether the answer was right (None for free recall, graded by the learner)."""
-    content, kind, say = card["content"], card["type"], prompter.write
-    say(terminal_safe(card["prompt"]))
+    content, kind, say = card["content"], card["type"], prompter.say
+    say(terminal_safe(card["prompt"]), "prompt")
     if kind == "basic":
         prompter.text("Recall the answer, then press Enter to reveal:")
-        say(f"\nAnswer: {terminal_safe(content['answer'])}")
+        say()
+        say(f"Answer: {terminal_safe(content['answer'])}", "answer", hang=8)
         right = None
     elif kind == "choice":
         options = prompter.rng.sample(content["options"], len(content["options"]))
@@ -104,7 +134,7 @@ def present(card: dict, prompter: Prompter) -> bool | None:
     elif kind == "multi":
         options = prompter.rng.sample(content["options"], len(content["options"]))
         ticked = prompter.checkbox("Select all that apply", options)
-        say(f"You ticked: {terminal_safe('; '.join(ticked)) or '(nothing)'}")
+        say(f"You ticked: {terminal_safe('; '.join(ticked)) or '(nothing)'}", hang=12)
         right = answers.multi_is_right(ticked, content)
     elif kind == "order":
         remaining = prompter.rng.sample(content["items"], len(content["items"]))
@@ -114,7 +144,7 @@ def present(card: dict, prompter: Prompter) -> bool | None:
             built.append(picked)
             remaining.remove(picked)
         built += remaining
-        say(f"Your order: {terminal_safe((' → ' if _can_encode('→') else ' -> ').join(built))}")
+        say(f"Your order: {terminal_safe((' → ' if _can_encode('→') else ' -> ').join(built))}", hang=12)
         right = answers.order_is_right(built, content)
     else:
         right = answers.typed_is_right(prompter.text("Your answer:"), content)
@@ -124,10 +154,14 @@ def present(card: dict, prompter: Prompter) -> bool | None:
         verdict = "✓ Right." if right else "✗ Not quite."
         if not _can_encode("✓✗"):
             verdict = "Right." if right else "Wrong."
-        say(f"\n{verdict} Answer: {terminal_safe(answer_text(kind, content))}")
-    say(f"Why: {terminal_safe(content['explanation'])}")
+        answer = answer_text(kind, content)
+        if not _can_encode(answer):
+            answer = answer.replace(" → ", " -> ")
+        say()
+        say(f"{verdict} Answer: {terminal_safe(answer)}", "right" if right else "wrong", hang=len(verdict) + 1)
+    say(f"Why: {terminal_safe(content['explanation'])}", hang=5)
     if content.get("link"):
-        say(f"Link: {terminal_safe(content['link'])}")
+        say(f"Link: {terminal_safe(content['link'])}", "link")
     return right
 
 
@@ -163,13 +197,13 @@ def run_session(session, prompter: Prompter, save, undo, section_title) -> float
 
 def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> None:
     """Show one card, take its answer and grade, and save it (or take back the previous card)."""
-    say = prompter.write
+    say = prompter.say
     total = len(session.answered) + len(session.queue)
-    say("")
+    say()
     say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card), session.cram,
-                    shutil.get_terminal_size().columns))
+                    prompter.width), "status")
     if step.redrill:
-        say("(re-drill: this card comes back until you grade it 4 or 5)")
+        say("(re-drill: this card comes back until you grade it 4 or 5)", "note")
     shown = time.monotonic()
     right = present(step.card, prompter)
     grade = prompter.grade(answers.default_grade(right) if right is not None else None)
@@ -182,7 +216,7 @@ def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> No
             answer_ms = round((time.monotonic() - shown) * 1000)
             session.record(grade, save(step, grade, answer_ms))
     if grade == UNDO:
-        say("Undone: the previous card is back as it was." if taken_back else "Nothing to undo yet.")
+        say("Undone: the previous card is back as it was." if taken_back else "Nothing to undo yet.", "note")
 
 
 @contextlib.contextmanager

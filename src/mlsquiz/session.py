@@ -82,11 +82,13 @@ class Session:
         return answer
 
     def summary(self) -> dict:
-        """Cards reviewed (first answers), how many of those were graded 3 or more, cards re-drilled, all answers."""
+        """Cards reviewed (first answers), how many of those were graded 3 or more, cards sent back for a re-drill,
+        re-drills still waiting (the learner quit first), and all answers."""
         first = [a for a in self.answered if a.first_try]
         return {
             "reviewed": len(first),
             "right_first_try": sum(1 for a in first if a.grade >= RIGHT_GRADE),
-            "redrilled": len({a.step.card["id"] for a in self.answered if not a.first_try}),
+            "redrilled": len({a.step.card["id"] for a in self.answered if a.requeued is not None}),
+            "redrill_left": sum(1 for step in self.queue if step.redrill),
             "answers": len(self.answered),
         }

@@ -15,12 +15,14 @@ def card_dict(row) -> dict:
 
 
 def build_session(collection, args, today: datetime.date, settings: dict):
+    """Due cards within what is left of reviews_per_day, then new cards within what is left of new_per_day
+    (both counted over every session of the study day, as `mlsquiz due` counts them); or the cram cards."""
     from ..session import Session, todays_allowance
     from ..store import study
 
     if args.cram:
         rows = study.cram_card_rows(collection, args.deck, args.section, args.tag)
-        return Session.build([card_dict(r) for r in rows], [], cram=True)
+        return Session.build([card_dict(r) for r in rows[:args.limit]], [], cram=True)  # limit None: all
     new_done, reviews_done = study.studied_on(collection, today)
     review_limit = todays_allowance(settings["reviews_per_day"] if args.limit is None else args.limit, reviews_done)
     new_limit = todays_allowance(settings["new_per_day"] if args.new is None else args.new, new_done)
@@ -59,7 +61,7 @@ def nothing_to_do(next_due: datetime.date | None, today: datetime.date, new_wait
 
 def run(args, context) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise NotATerminalError("the quiz needs a terminal: run 'mlsquiz quiz' in one")
+        raise NotATerminalError("mlsquiz quiz needs a terminal: run it in one")
     from ..quiz import Prompter, run_session
     from ..store import study
     from .collection import require_deck
@@ -74,9 +76,12 @@ def run(args, context) -> int:
             raise UsageError(f"no cards in section or with tag {args.section or args.tag!r}")
         today = context.today(collection)
         session = build_session(collection, args, today, context.settings(collection))
+        if not session.queue and args.cram:
+            print("No cards to cram.")
+            return 0
         if not session.queue:
             print(nothing_to_do(study.next_due_date(collection, args.deck), today,
-                                not args.cram and study.count_new(collection, args.deck, 1) > 0))
+                                study.count_new(collection, args.deck, 1) > 0))
             return 0
         titles = section_titles(collection)
         spent = run_session(session, Prompter(), answer_saver(collection, context.now, today),
@@ -117,7 +122,8 @@ def print_summary(summary: dict, spent: float, today: datetime.date, collection,
     lines = [
         ("right on the first try", f"{right} of {reviewed} ({right / reviewed:.0%}; graded 3 or better)" if reviewed
          else "-"),
-        ("re-drilled", plural(summary["redrilled"], "card")),
+        ("re-drilled", plural(summary["redrilled"], "card") + (
+            f" ({summary['redrill_left']} not finished)" if summary["redrill_left"] else "")),
         ("due by tomorrow", plural(due_on_or_before(collection, today + datetime.timedelta(days=1), deck), "card")),
         ("next card due", when(next_due, today) if next_due else "none scheduled"),
         ("streak", plural(streaks(all_study_days(collection), today)["current"], "study day")),
