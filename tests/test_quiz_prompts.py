@@ -196,3 +196,24 @@ def test_colour_only_on_request_and_only_around_our_own_lines():
     Prompter(write=printed.append, width=30, colour=True).say("Not quite. Answer: Deep Learning with Python", "wrong")
     assert printed == ["plain", "\x1b[1;31mNot quite. Answer: Deep\x1b[0m\n"  # each wrapped line on its own
                                 "\x1b[1;31mLearning with Python\x1b[0m"]
+
+
+def test_hostile_options_are_drawn_safe_and_still_count_as_the_answer():
+    import io
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from mlsquiz.quiz import present
+
+    evil = "Sage\x1b]0;pwned\x07Maker \u202eevil"
+    card = {"type": "choice", "prompt": "Pick", "content": {"options": [evil, "Lambda"], "answer": evil,
+                                                             "explanation": "E"}}
+    screen = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("Sage" + ENTER)
+        output = Vt100_Output(screen, lambda: Size(rows=30, columns=80), term="xterm", enable_cpr=False)
+        assert present(card, Prompter(input=pipe, output=output, write=lambda text="": None)) is True
+    drawn = screen.getvalue()
+    assert "Sage" in drawn and "Maker" in drawn
+    assert "\x1b]0;pwned" not in drawn and "\x07" not in drawn and "\u202e" not in drawn

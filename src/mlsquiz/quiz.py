@@ -83,14 +83,14 @@ class Prompter:
         import questionary
 
         return self._ask(questionary.select(
-            message, choices=options, qmark="?", use_search_filter=search, use_jk_keys=not search,
+            message, choices=safe_choices(options), qmark="?", use_search_filter=search, use_jk_keys=not search,
             instruction="(arrows or type to filter, Enter to choose)" if search else None, **self.io))
 
     def checkbox(self, message: str, options: list[str]) -> list[str]:
         import questionary
 
         return self._ask(questionary.checkbox(
-            message, choices=options, qmark="?", use_search_filter=True, use_jk_keys=False,
+            message, choices=safe_choices(options), qmark="?", use_search_filter=True, use_jk_keys=False,
             instruction="(Space to tick, type to filter, Enter when done)", **self.io))
 
     def grade(self, default: int | None) -> int | str:
@@ -106,6 +106,13 @@ class Prompter:
         if chosen == QUIT:
             raise Quit
         return chosen
+
+
+def safe_choices(options: list[str]) -> list:
+    """Card options as questionary choices: the title shown is terminal-safe, the value is the option itself."""
+    from questionary import Choice
+
+    return [Choice(terminal_safe(option, keep_newlines=False), value=option) for option in options]
 
 
 def wrapped(text: str, width: int, hang: int = 0) -> list[str]:
