@@ -24,6 +24,8 @@ def test_thousands_separators_percent_and_case():
     assert typed_is_right("  sagemaker ", {"answer": "SageMaker"})
     assert typed_is_right("March 2019", {"answer": "2019", "accept": ["March 2019"]})
     assert normalise("Ａ  B") == "a b"
+    assert typed_is_right("1 - 2", {"answer": "1-2"}) and typed_is_right("1\u20132", {"answer": "1-2"})
+    assert not typed_is_right("12", {"answer": "1-2"})
 
 
 def test_choice_multi_order():

@@ -9,7 +9,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def normalise(text: str) -> str:
-    """Case, spacing, currency signs and words, percent signs and words, thousands separators."""
+    """Case, spacing, currency signs and words, percent signs and words, thousands separators, dashes."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     text = _THOUSANDS.sub("", text)
     text = text.replace("$", " ").replace("%", " ").replace("€", " ")
@@ -17,6 +17,7 @@ def normalise(text: str) -> str:
     text = _PERCENT_WORDS.sub(" ", text)
     text = re.sub(r"(?<=\d)\.0+\b", "", text)  # 40.00 -> 40
     text = re.sub(r"[\s.,;:!?'\"]+", " ", text)
+    text = re.sub(r" ?[-\u2010-\u2015] ?", "-", text)  # 1 - 2, 1–2 and 1-2 are one range
     return text.strip()
 
 
