@@ -175,6 +175,12 @@ def test_without_a_terminal_the_quiz_refuses_and_creates_nothing(cli, tmp_path):
     assert not db.exists()
 
 
+def test_quiz_options_without_the_command_name_run_the_quiz(cli, tmp_path):
+    result = cli("--db", tmp_path / "fresh.db", "--deck", "mini", "--new", "3")  # as `mlsquiz quiz --deck mini ...`
+    assert (result.code, result.err.strip()) == (2, "mlsquiz: mlsquiz quiz needs a terminal: run it in one")
+    assert "unrecognized arguments" in cli("--deck", "mini", "--bogus").err
+
+
 def test_ctrl_c_while_an_answer_is_saved_keeps_it_and_ends_the_session(mini_collection):
     session, _ = play(mini_collection, ENTER + "5" + ENTER + "SageMaker" + ENTER + ENTER,
                       on_saved=lambda: os.kill(os.getpid(), signal.SIGINT))
