@@ -53,7 +53,8 @@ def test_two_writers_on_one_card_apply_every_answer_to_the_current_state(mini_co
 
 
 def spawn_quiz(db):
-    env = {**os.environ, "MLSQUIZ_NOW": "2026-03-02 09:00", "TZ": "UTC", "TERM": "xterm"}
+    # prompt_toolkit asks the terminal for the cursor position and waits a second; pexpect never answers.
+    env = {**os.environ, "MLSQUIZ_NOW": "2026-03-02 09:00", "TZ": "UTC", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
     return pexpect.spawn(venv_bin("mlsquiz"), ["--db", str(db), "quiz", "--deck", "mini"], env=env,
                          dimensions=(40, 120), encoding="utf-8", timeout=20)
 
