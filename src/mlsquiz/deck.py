@@ -54,6 +54,7 @@ class Deck:
     sections: list[dict] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)
     cards: list[CardSpec] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # extra [deck] facts kept as JSON (exam facts, status)
 
 
 def answer_text(card_type: str, content: dict) -> str:

@@ -148,7 +148,25 @@ def m004_card_counts(db) -> None:
     db.execute("CREATE INDEX card_state_hardest ON card_state (retired, lapses DESC, ease)")
 
 
-MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts]
+def m005_exact_numbers(db) -> None:
+    """Lead: exact SM-2 replay, day tables that follow the review log, ease counted to 0.01, deck meta."""
+    db.execute("ALTER TABLE decks ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+
+
+def m006_card_management(db) -> None:
+    """Card management (suspend, bury, leeches): filled by the daily-use work."""
+
+
+def m007_memory_model(db) -> None:
+    """FSRS memory state and parameters: filled by the memory-model work."""
+
+
+def m008_review_identity(db) -> None:
+    """Review identity across machines and Anki ids: filled by the Anki/merge work."""
+
+
+MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts, m005_exact_numbers,
+              m006_card_management, m007_memory_model, m008_review_identity]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -35,13 +35,14 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> I
             )
         }
         conn.execute(
-            """INSERT INTO decks (id, name, description, source, sections, resources, file_hash, bundled, imported_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            """INSERT INTO decks (id, name, description, source, sections, resources, file_hash, bundled, imported_at, meta)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
                  source = excluded.source, sections = excluded.sections, resources = excluded.resources,
-                 file_hash = excluded.file_hash, bundled = excluded.bundled, imported_at = excluded.imported_at""",
+                 file_hash = excluded.file_hash, bundled = excluded.bundled, imported_at = excluded.imported_at,
+                 meta = excluded.meta""",
             (deck.id, deck.name, deck.description, deck.source, json.dumps(deck.sections),
-             json.dumps(deck.resources), file_hash, int(bundled)),
+             json.dumps(deck.resources), file_hash, int(bundled), json.dumps(deck.meta, ensure_ascii=False)),
         )
         inserts, updates = [], []
         for position, card in enumerate(deck.cards):
