@@ -97,3 +97,16 @@ def _insert_reviews(conn, batch) -> None:
            interval_after, due_after, lapses_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         batch,
     )
+
+
+def add_memory_states(db: Path, seed: int = 11) -> None:
+    """Give every studied card an FSRS memory state (stability, difficulty, last review day) without replaying
+    its history, so `stats` has recall to compute for all of them (the synthetic log is not a real learner's)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT card, interval, substr(last_review, 1, 10) FROM card_state WHERE last_review IS NOT NULL")
+    states = [(max(0.1, interval * rng.uniform(0.5, 2.0)), rng.uniform(1, 10), day, card) for card, interval, day in rows]
+    with conn:
+        conn.executemany("UPDATE card_state SET stability = ?, difficulty = ?, last_review_day = ? WHERE card = ?",
+                         states)
+    conn.close()

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import add_history, build_collection, write_deck  # noqa: E402
+from generate import add_history, add_memory_states, build_collection, write_deck  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MLSQUIZ = str(BIN / "mlsquiz")
@@ -68,7 +68,7 @@ def answer_save_ms(db: Path, answers: int) -> tuple[float, float]:
     from mlsquiz.store import open_collection
     from mlsquiz.store.study import due_card_rows, new_card_rows, record_answer
 
-    collection = open_collection(db, sync_bundled=False)
+    collection = open_collection(db)  # the store alone: no bundled-deck sync
     cards = due_card_rows(collection, TODAY, None, answers) or new_card_rows(collection, None, answers)
     samples = []
     for n in range(answers):
@@ -96,6 +96,101 @@ genanki.Package(deck).write_to_file({str(target)!r})
     return [PYTHON, "-c", code]
 
 
+def bare_review_loop(db: Path) -> list[str]:
+    """The floor for recomputing states: read every review in card and time order with sqlite3, do nothing."""
+    code = f"""
+import sqlite3
+conn = sqlite3.connect({str(db)!r})
+for row in conn.execute("SELECT card, kind, grade, study_day, reviewed_at FROM reviews ORDER BY card, reviewed_at, id"):
+    pass
+"""
+    return [PYTHON, "-c", code]
+
+
+def scheduler_switch_ms(db: Path, env: dict, runs: int) -> tuple[float, float, float]:
+    """`mlsquiz config scheduler`, alternating fsrs and sm2: each switch recomputes every state from the log."""
+    samples = []
+    for n in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run([MLSQUIZ, "--db", str(db), "config", "scheduler", ("fsrs", "sm2")[n % 2]], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+        if n:
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def bare_fit_script(db: Path) -> list[str]:
+    """The floor for `mlsquiz optimize`: read the scheduled reviews, build fsrs-rs items, fit."""
+    code = f"""
+import datetime, sqlite3
+from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
+items, card, reviews, previous = [], None, [], None
+query = "SELECT card, study_day, grade FROM reviews WHERE kind = 'review' ORDER BY card, reviewed_at, id"
+for c, day, grade in sqlite3.connect({str(db)!r}).execute(query):
+    day = datetime.date.fromisoformat(day)
+    if c != card:
+        card, reviews, previous = c, [], None
+    gap = 0 if previous is None else max(0, (day - previous).days)
+    reviews.append(FSRSReview(1 if grade < 3 else grade - 1, gap))
+    if previous is not None and gap > 0:
+        items.append(FSRSItem(list(reviews)))
+    previous = day
+FSRS([]).compute_parameters(items)
+"""
+    return [PYTHON, "-c", code]
+
+
+def memory_model_rows(big_db: Path, deck: Path, history: int, env: dict, runs: int, quick: bool) -> list[str]:
+    """Issue 14: a scheduler switch over the whole log, and `mlsquiz optimize` against a bare engine fit."""
+    lines = []
+    switch_db = OUT / "switch.db"
+    shutil.copy(big_db, switch_db)
+    bare_loop = timed(bare_review_loop(switch_db), env, runs)
+    lines.append(row(f"bare sqlite3 loop over {history:,} reviews in card and time order (baseline)", bare_loop,
+                     "", None, None))
+    lines.append(row(f"scheduler switch (`config scheduler`), every state from {history:,} reviews",
+                     scheduler_switch_ms(switch_db, env, runs), "loop", bare_loop, 5.0))
+    fit_reviews = 20_000 if quick else 100_000
+    fit_db = OUT / "optimize.db"
+    build_collection(MLSQUIZ, fit_db, deck, env)
+    add_history(fit_db, fit_reviews * 10 // 9 + 1, TODAY)  # every tenth review row is a re-drill
+    bare_fit = timed(bare_fit_script(fit_db), env, runs)
+    lines.append(row(f"bare fsrs-rs fit, {fit_reviews:,} reviews (baseline)", bare_fit, "", None, None))
+    lines.append(row(f"`mlsquiz optimize`, {fit_reviews:,} reviews",
+                     timed([MLSQUIZ, "--db", str(fit_db), "optimize"], env, runs), "fit", bare_fit, 2.0))
+    return lines
+
+
+def search_rows(small_db: Path, big_db: Path, big: int, env: dict, runs: int) -> list[str]:
+    """Issue 12: `cards --search` over every prompt and answer of a big collection against `cards` on the bundled deck."""
+    listing = timed([MLSQUIZ, "--db", str(small_db), "cards"], env, runs)
+    search = [MLSQUIZ, "--db", str(big_db), "cards", "--search", f"number {big // 2} about"]
+    return [row("`mlsquiz cards`, bundled deck (baseline)", listing, "", None, None),
+            row(f"`mlsquiz cards --search TEXT`, {big:,} cards", timed(search, env, runs), "cards", listing, 2.0)]
+
+
+def exam_rows(big_db: Path, big: int, history: int, env: dict, runs: int, python_sqlite) -> list[str]:
+    """Issue 15: `exam plan` and `exam readiness` against `stats` on the same collection, with an exam date set;
+    `due` with the exam date against bare Python."""
+    exam_db = OUT / "exam.db"
+    shutil.copy(big_db, exam_db)
+    deck = ["--deck", f"bench-{big}"]
+    subprocess.run([MLSQUIZ, "--db", str(exam_db), "exam", "date", str(TODAY + datetime.timedelta(days=78)), *deck],
+                   env=env, check=True, capture_output=True)
+    stats = timed([MLSQUIZ, "--db", str(exam_db), "stats", *deck], env, runs)
+    lines = [row(f"`mlsquiz stats` with an exam date, {big:,} cards, {history:,} reviews (baseline)", stats, "", None,
+                 None)]
+    for action in ("plan", "readiness"):
+        lines.append(row(f"`mlsquiz exam {action}`, same collection",
+                         timed([MLSQUIZ, "--db", str(exam_db), "exam", action, *deck], env, runs), "stats", stats, 2.0))
+    # plain `due` means the bundled deck here (two decks): give it an exam date too, so `due` runs the exam path
+    subprocess.run([MLSQUIZ, "--db", str(exam_db), "exam", "date", str(TODAY + datetime.timedelta(days=78))],
+                   env=env, check=True, capture_output=True)
+    lines.append(row(f"`mlsquiz due` with an exam date, {big:,} cards",
+                     timed([MLSQUIZ, "--db", str(exam_db), "due"], env, runs), "python", python_sqlite, 2.0))
+    return lines
+
+
 def row(name, measured, baseline_name, baseline, target):
     median, low, high = measured
     ratio = median / baseline[0] if baseline else None
@@ -103,6 +198,31 @@ def row(name, measured, baseline_name, baseline, target):
     ratio_text = f"{ratio:.2f}x {baseline_name}" if ratio else "-"
     target_text = f"<= {target}x" if target else "-"
     return f"| {name} | {median:.1f} | {low:.1f} | {high:.1f} | {ratio_text} | {target_text} | {verdict} |"
+
+
+def import_in_a_terminal_ms(small_db: Path, deck: Path, env: dict, runs: int, *extra: str):
+    """`mlsquiz import` of `deck` into a copy of `small_db`, run in a pseudo-terminal (util-linux `script`)."""
+    samples = []
+    for n in range(runs + 1):
+        db = OUT / "import-tty.db"
+        shutil.copy(small_db, db)
+        command = " ".join([MLSQUIZ, "--db", str(db), "import", str(deck), *extra])
+        start = time.perf_counter()
+        subprocess.run(["script", "-qec", command, "/dev/null"], env={**env, "PROMPT_TOOLKIT_NO_CPR": "1"},
+                       check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        if n:
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def progress_bar_rows(small_db: Path, deck: Path, env: dict, runs: int) -> list[str]:
+    """Issue 17: what the progress bar costs, the same import on a terminal with and without it."""
+    if shutil.which("script") is None:
+        return ["| progress bar rows skipped: util-linux `script` is not installed | | | | | | |"]
+    quiet = import_in_a_terminal_ms(small_db, deck, env, runs, "--quiet")
+    shown = import_in_a_terminal_ms(small_db, deck, env, runs)
+    return [row("`mlsquiz import --quiet`, 10,000 cards, on a terminal (baseline)", quiet, "", None, None),
+            row("`mlsquiz import` with its progress bar, 10,000 cards, on a terminal", shown, "quiet", quiet, 1.05)]
 
 
 def main() -> int:
@@ -125,6 +245,7 @@ def main() -> int:
     big_db = OUT / f"collection-{big}.db"
     build_collection(MLSQUIZ, big_db, decks[big], env)
     add_history(big_db, history, TODAY)
+    add_memory_states(big_db)  # so `stats` computes predicted retention over every studied card
 
     lines = ["| what | median ms | min | max | ratio | target | |", "|---|---:|---:|---:|---|---|---|"]
     python_sqlite = timed([PYTHON, "-c", "import sqlite3"], env, runs)
@@ -134,8 +255,10 @@ def main() -> int:
     lines.append(row("`mlsquiz --help`", timed([MLSQUIZ, "--help"], env, runs), "python", python_sqlite, 3.0))
     stats_small = timed([MLSQUIZ, "--db", str(small_db), "stats"], env, runs)
     lines.append(row("`mlsquiz stats`, bundled deck (baseline)", stats_small, "", None, None))
-    lines.append(row(f"`mlsquiz stats`, {big:,} cards, {history:,} reviews",
+    lines.append(row(f"`mlsquiz stats` with predicted retention, {big:,} cards, {history:,} reviews",
                      timed([MLSQUIZ, "--db", str(big_db), "stats"], env, runs), "bundled", stats_small, 2.0))
+    lines += search_rows(small_db, big_db, big, env, runs)
+    lines += exam_rows(big_db, big, history, env, runs, python_sqlite)
 
     quiz_small, _ = first_card_ms(small_db, env, runs, None)
     quiz_big, quiz_peak = first_card_ms(big_db, env, runs, f"bench-{big}")
@@ -166,6 +289,12 @@ def main() -> int:
     lines.append(row("`mlsquiz import` again, unchanged",
                      timed([MLSQUIZ, "--db", str(OUT / "import.db"), "import", str(decks[10_000])], env, runs),
                      "parse", parse_only, 1.2))
+
+    lines += progress_bar_rows(small_db, decks[10_000], env, runs)
+    lines += memory_model_rows(big_db, decks[10_000], history, env, runs, options.quick)
+    from anki_bench import anki_import_rows  # issue 16: Anki package import against real Anki
+
+    lines += anki_import_rows(OUT, MLSQUIZ, PYTHON, env, runs, row)
 
     median, p99 = answer_save_ms(big_db, 200 if options.quick else 1000)
     rss = f"{quiz_peak:.1f} MiB"

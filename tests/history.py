@@ -1,7 +1,7 @@
 """Building a collection's history through the real store and scheduler, at chosen moments."""
 
 from mlsquiz import clock, sm2
-from mlsquiz.store import open_collection
+from mlsquiz.bundled import open_synced as open_collection
 from mlsquiz.store.decks import card_rows
 from mlsquiz.store.study import record_answer
 

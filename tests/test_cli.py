@@ -24,7 +24,7 @@ def test_every_command_has_help_with_an_example(command, capsys):
     "argv, message",
     [
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
-        (["stats", "--days", "-2"], "must not be negative"),
+        (["stats", "--days", "-2"], "must be at least 1, got -2"),  # as --days 0 says
         (["quiz", "--new", "lots"], "expected a whole number"),
         (["--now", "yesterday-ish", "decks"], "--now: cannot read"),
         (["cards", "--deck", "nope"], "no deck 'nope'"),

@@ -61,3 +61,21 @@ def test_day_start_is_rollover_hour_local(local_zone):
     local_zone("Europe/Berlin")
     start = clock.day_start(datetime.date(2026, 3, 29))  # DST begins that night
     assert (start.hour, start.utcoffset()) == (4, datetime.timedelta(hours=2))
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31 23:00", "1900-06-01", "9000-01-01",
+                                  "2026-03-02T09:00+25:00", "2026-03-02 09:00 +2500"])
+def test_now_outside_what_the_calendar_can_hold_is_a_usage_error(text):
+    with pytest.raises(UsageError, match="--now"):
+        clock.parse_moment(text)
+
+
+@pytest.mark.parametrize("zone, warned", [("Mars/Olympus", True), (":Nowhere/Else", True), ("../../etc/passwd", True),
+                                          ("Europe/Berlin", False), ("UTC", False), ("EST5EDT", False),
+                                          ("<+03>-3", False), ("", False)])
+def test_an_unknown_zone_is_named_in_a_warning(monkeypatch, zone, warned):
+    monkeypatch.setenv("TZ", zone)
+    warning = clock.unknown_zone_warning()
+    assert (warning is not None) == warned
+    if warned:
+        assert zone in warning and "UTC" in warning

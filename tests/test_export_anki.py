@@ -98,3 +98,42 @@ def test_progress_carries_intervals_ease_and_due_dates(cli, anki, tmp_path, loca
     assert anki.db.scalar("SELECT count(*) FROM revlog") == 3
     untouched = anki.get_card(anki.find_cards(f"nid:{notes_by_prompt(anki)['Price?'].id}")[0])
     assert untouched.type == 0
+
+
+def test_control_characters_in_any_field_still_give_a_package_anki_imports(cli, anki, tmp_path):
+    us = "\\u001f"  # Anki's field separator, written as a TOML escape
+    deck = tmp_path / "separators.toml"
+    deck.write_text(
+        f'[deck]\nid = "sep"\nname = "Sep{us}deck"\ndescription = "d{us}\\u0007"\n'
+        f'[[sections]]\nid = "s"\ntitle = "Sec{us}tion"\n'
+        f'[[cards]]\nid = "b"\ntype = "basic"\nsection = "s"\ntags = ["t{us}ag"]\nprompt = "Pro{us}mpt\\u0000"\n'
+        f'answer = "An{us}swer"\nexplanation = "Ex{us}plained\\u001b[31m"\nlink = "https://example.com/a"\n'
+        f'[[cards]]\nid = "c"\ntype = "choice"\nsection = "s"\nprompt = "Pick{us}"\n'
+        f'options = ["o{us}ne", "two"]\nanswer = "o{us}ne"\nexplanation = "E"\n'
+        f'[[cards]]\nid = "o"\ntype = "order"\nsection = "s"\nprompt = "Order{us}"\n'
+        f'items = ["a{us}", "b"]\nexplanation = "E{us}"\n'
+    )
+    assert cli("import", deck).code == 0
+    package = tmp_path / "sep.apkg"
+    assert cli("export", "--deck", "sep", "-o", package).code == 0
+    log = import_into(anki, package)
+    assert (len(log.new), len(log.updated)) == (3, 0)
+    notes = notes_by_prompt(anki)
+    assert set(notes) == {"Prompt", "Pick", "Order"}
+    basic = notes["Prompt"]
+    assert basic["Answer"] == "Answer" and basic["Explanation"] == "Explained[31m"
+    assert '<a href="https://example.com/a">' in basic["Source"]
+    assert sorted(basic.tags) == ["basic", "tag"]
+    assert "Sepdeck::0. Section" in {d.name for d in anki.decks.all_names_and_ids()}
+
+
+def test_only_web_links_become_links():
+    from mlsquiz.export import note_fields
+
+    card = {"type": "basic", "card_id": "x", "prompt": "P",
+            "content": {"answer": "A", "explanation": "E", "link": 'javascript:alert("x")'}}
+    source = note_fields(card, "Section")[-1]
+    assert "<a" not in source and "javascript:alert(&quot;x&quot;)" not in source and "javascript:" in source
+    card["content"]["link"] = "https://example.com/page?a=1&b=2"
+    assert note_fields(card, "Section")[-1] == ('Section - <a href="https://example.com/page?a=1&amp;b=2">'
+                                                "https://example.com/page?a=1&amp;b=2</a>")

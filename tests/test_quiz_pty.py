@@ -36,7 +36,7 @@ def rows(db, sql):
 def test_every_card_type_by_keystrokes_then_quit(mini_collection):
     child = spawn(mini_collection)
     answer(child, "Recall the answer", ["\r"])
-    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Grade", ["5"])
     answer(child, "Choose one", ["SageMaker", "\r"])
     answer(child, "Right", [])
     answer(child, "Grade", ["\r"])  # default 4 after a right answer
@@ -47,10 +47,10 @@ def test_every_card_type_by_keystrokes_then_quit(mini_collection):
     answer(child, "Grade", ["\r"])
     answer(child, "Your answer", ["40 usd\r"])
     answer(child, "Right", [])
-    answer(child, "Grade", ["4", "\r"])
+    answer(child, "Grade", ["4"])
     child.expect(r"Session done: 5 cards reviewed in \dm \d\ds\.")
     child.expect(r"right on the first try +5 of 5 \(100%; graded 3 or better\)")
-    child.expect(r"re-drilled +0 cards")
+    child.expect(r"sent back to re-drill +0 cards")
     child.expect(r"due by tomorrow +5 cards")
     child.expect(r"next card due +tomorrow \(2026-03-03\)")
     child.expect(r"streak +1 study day")
@@ -68,7 +68,7 @@ def test_every_card_type_by_keystrokes_then_quit(mini_collection):
 def test_wrong_answers_come_back_as_drills_and_undo_takes_one_back(mini_collection):
     child = spawn(mini_collection)
     answer(child, "Recall the answer", ["\r"])
-    answer(child, "Grade", ["2", "\r"])  # b1 graded 2: re-drilled three cards later
+    answer(child, "Grade", ["2"])  # b1 graded 2: re-drilled three cards later
     answer(child, "Choose one", ["Lambda", "\r"])
     answer(child, "Not quite", [])
     answer(child, "Grade", ["\r"])  # default 1 after a wrong answer
@@ -81,14 +81,14 @@ def test_wrong_answers_come_back_as_drills_and_undo_takes_one_back(mini_collecti
     answer(child, r"\[5/9\] 0 due · 1 new · 4 re-drill", [])
     answer(child, "re-drill: this card comes back", [])
     answer(child, "Recall the answer", ["\r"])
-    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Grade", ["5"])
     answer(child, "Choose one", ["SageMaker", "\r"])
     answer(child, "Grade", ["\r"])
     answer(child, "Select all that apply", ["Deep", " ", "\x7f" * 4, "Neural", " ", "\r"])
-    answer(child, "Grade", ["u", "\r"])  # take back the c1 drill: it is shown again
+    answer(child, "Grade", ["u"])  # take back the c1 drill: it is shown again
     answer(child, "Undone", [])
     answer(child, "Choose one", ["SageMaker", "\r"])
-    answer(child, "Grade", ["5", "\r"])
+    answer(child, "Grade", ["5"])
     answer(child, "Select all that apply", ["Deep", " ", "\x7f" * 4, "Neural", " ", "\r"])
     answer(child, "Grade", ["\r"])
     answer(child, "Item 1 of 3", ["Python", "\r"])
@@ -101,7 +101,7 @@ def test_wrong_answers_come_back_as_drills_and_undo_takes_one_back(mini_collecti
     answer(child, "Grade", ["\r"])
     child.expect(r"Session done: 5 cards reviewed")
     child.expect(r"right on the first try +0 of 5 \(0%; graded 3 or better\)")
-    child.expect(r"re-drilled +5 cards")
+    child.expect(r"sent back to re-drill +5 cards")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -119,7 +119,7 @@ def test_wrong_answers_come_back_as_drills_and_undo_takes_one_back(mini_collecti
 def test_quit_from_the_grade_prompt_prints_the_summary(mini_collection):
     child = spawn(mini_collection)
     answer(child, "Recall the answer", ["\r"])
-    answer(child, "Grade", ["q", "\r"])
+    answer(child, "Grade", ["q"])
     child.expect("Session done: 0 cards reviewed")
     child.expect(pexpect.EOF)
     child.close()
@@ -129,7 +129,7 @@ def test_quit_from_the_grade_prompt_prints_the_summary(mini_collection):
 def test_sigkill_mid_session_keeps_every_saved_answer(mini_collection):
     child = spawn(mini_collection)
     answer(child, "Recall the answer", ["\r"])
-    answer(child, "Grade", ["4", "\r"])
+    answer(child, "Grade", ["4"])
     answer(child, "Choose one", ["SageMaker", "\r"])
     answer(child, "Grade", ["\r"])
     child.expect("Select all that apply")  # two answers are saved: the third card is on screen

@@ -43,3 +43,17 @@ def test_bundled_roadmap_lists_five_stages(cli):
     assert result.code == 0
     assert result.out.count("     cards ") == 5
     assert "Kaggle Python Course" in result.out and "SageMaker" in result.out
+
+
+def test_bundled_roadmap_starts_with_the_exams_retirement(cli):
+    result = cli("roadmap")
+    assert result.code == 0
+    head = result.out.split("Kaggle Python Course")[0]
+    assert "exam was retired on 31 March 2026" in " ".join(head.split())
+    assert "MLA-C01" in head and "AIP-C01" in head and "AI Practitioner" in head
+    assert "still serve the successors" in " ".join(head.split())
+
+
+def test_a_deck_without_exam_facts_has_no_notice(cli, mini_collection):
+    result = cli("roadmap", "--deck", "mini")
+    assert result.code == 0 and "Exam status" not in result.out

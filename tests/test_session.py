@@ -1,7 +1,7 @@
 import datetime
 
 from history import History
-from mlsquiz.session import REDRILL_GAP, Session, todays_allowance
+from mlsquiz.session import REDRILL_GAP, Session, studied_phrase, todays_allowance
 
 
 def card(n, new=False):
@@ -29,7 +29,7 @@ def test_a_grade_below_four_comes_back_as_a_drill_until_passed():
     session.record(4, 30)
     assert all(s.card["id"] != 1 for s in session.queue)
     assert session.summary() == {"reviewed": 5, "right_first_try": 5, "redrilled": 1, "redrill_left": 0,
-                                 "answers": 7}
+                                 "answers": 7, "answer_ms": 0}
 
 
 def test_redrill_goes_to_the_end_when_few_cards_remain():
@@ -57,7 +57,7 @@ def test_cram_sessions_log_cram_even_for_redrills():
     session.record(5, 2)
     session.record(4, 3)  # the re-drill passed
     assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "redrill_left": 0,
-                                 "answers": 3}
+                                 "answers": 3, "answer_ms": 0}
 
 
 def test_undoing_a_drill_answer_puts_the_queue_back_as_it_was():
@@ -73,7 +73,7 @@ def test_undoing_a_drill_answer_puts_the_queue_back_as_it_was():
     session.record(4, 4)
     assert session.next_step() is None
     assert session.summary() == {"reviewed": 2, "right_first_try": 1, "redrilled": 1, "redrill_left": 0,
-                                 "answers": 3}
+                                 "answers": 3, "answer_ms": 0}
 
 
 def test_first_try_counts_grade_three_as_right():
@@ -88,7 +88,7 @@ def test_summary_counts_cards_sent_back_even_when_the_learner_quits_before_their
     session.record(1, 1)
     session.record(2, 2)  # both failed, then the learner quits: their re-drills never come
     assert session.summary() == {"reviewed": 2, "right_first_try": 0, "redrilled": 2, "redrill_left": 2,
-                                 "answers": 2}
+                                 "answers": 2, "answer_ms": 0}
 
 
 def test_daily_allowance_counts_earlier_sessions():
@@ -104,7 +104,7 @@ def build(cli_args, db, now):
     from mlsquiz import clock
     from mlsquiz.commands.quiz import build_session
     from mlsquiz.settings import DEFAULTS
-    from mlsquiz.store import open_collection
+    from mlsquiz.bundled import open_synced as open_collection
 
     args = SimpleNamespace(**{"cram": False, "deck": "mini", "new": None, "limit": None, "section": None, "tag": None,
                               **cli_args})
@@ -152,3 +152,19 @@ def test_cram_takes_every_card_of_the_focus_regardless_of_due_dates_and_limits(m
     assert ids({"cram": True, "tag": "money"}) == [("t1", "cram")]
     assert len(ids({"cram": True})) == 5  # more than new_per_day = 3
     assert ids({"cram": True, "limit": 2}) == [("b1", "cram"), ("c1", "cram")]
+
+
+def test_a_card_dropped_while_answered_gets_no_redrill_and_undo_still_works():
+    session = Session.build([card(1), card(2)], [])
+    session.drop_card(1)  # suspended as a leech by the answer being saved
+    session.record(1, 10, 2_000)
+    assert [s.card["id"] for s in session.queue] == [2]
+    assert session.undo().review_id == 10 and [s.card["id"] for s in session.queue] == [1, 2]
+    session.record(1, 11)  # answered again after the undo: no longer left out, so its re-drill comes back
+    assert [s.card["id"] for s in session.queue] == [2, 1]
+
+
+def test_studied_phrase_names_the_redrills():
+    assert studied_phrase(8, 10, 53_400) == "8 cards reviewed (+ 2 re-drills) in 0m 53s"
+    assert studied_phrase(1, 2, 61_000) == "1 card reviewed (+ 1 re-drill) in 1m 01s"
+    assert studied_phrase(0, 0, 0) == "0 cards reviewed in 0m 00s"

@@ -96,3 +96,63 @@ def test_passing_grades_never_shrink_the_interval(prefix, passes):
         state = review(state, grade, days(0))
         assert state.interval >= previous
         previous = state.interval
+
+
+def exact_review(state: tuple, grade: int) -> tuple:
+    """SM-2 on fractions: (repetitions, ease, interval) with ease a Fraction; the reference for the float code."""
+    import math
+    from fractions import Fraction
+
+    repetitions, ease, interval = state
+    if grade >= 3:
+        interval = 1 if repetitions == 0 else 6 if repetitions == 1 else min(MAX_INTERVAL, max(1, math.ceil(interval * ease)))
+        repetitions += 1
+    else:
+        repetitions, interval = 0, 1
+    miss = 5 - grade
+    ease = max(Fraction(13, 10), ease + Fraction(1, 10) - miss * (Fraction(8, 100) + miss * Fraction(2, 100)))
+    return repetitions, ease, interval
+
+
+def test_six_perfect_answers_give_exact_intervals():
+    state, intervals = CardState(), []
+    for n in range(6):
+        state = review(state, 5, days(n))
+        intervals.append(state.interval)
+    assert intervals == [1, 6, 17, 48, 140, 420]  # 140 x 3.0 is 420, not 421
+
+
+def test_ease_one_and_a_half_is_exact():
+    state = CardState()
+    for grade in (1, 2, 3, 4):
+        state = review(state, grade, DAY)
+    state = review(state, 4, days(6))
+    assert (state.interval, state.ease) == (9, 1.5)  # 6 x 1.5 is 9, not 10
+
+
+def test_every_grade_sequence_up_to_seven_matches_exact_arithmetic():
+    from fractions import Fraction
+
+    checked = 0
+    stack = [(CardState(), (0, Fraction(5, 2), 0), 0)]
+    while stack:
+        state, exact, depth = stack.pop()
+        if depth == 7:
+            continue
+        for grade in range(6):
+            after, reference = review(state, grade, DAY), exact_review(exact, grade)
+            assert (after.repetitions, after.interval) == (reference[0], reference[2])
+            assert Fraction(round(after.ease * 100), 100) == reference[1] and after.ease == round(after.ease, 2)
+            checked += 1
+            stack.append((after, reference, depth + 1))
+    assert checked == sum(6 ** n for n in range(1, 8)) == 335_922
+
+
+@given(st.lists(st.integers(0, 5), min_size=8, max_size=60))
+def test_long_random_histories_match_exact_arithmetic(grades):
+    from fractions import Fraction
+
+    state, exact = CardState(), (0, Fraction(5, 2), 0)
+    for grade in grades:
+        state, exact = review(state, grade, DAY), exact_review(exact, grade)
+        assert (state.repetitions, Fraction(round(state.ease * 100), 100), state.interval) == exact

@@ -34,13 +34,14 @@ def known_history(mini_collection, local_zone):
 def test_figures_match_a_hand_computed_history(cli, known_history):
     figures = stats(cli, "2026-03-05 12:00", "--days", "7")
     assert figures["today"] == {"due": 2, "overdue": 2, "new_available": 1, "reviews_done": 2,
-                                "time_spent_seconds": 6}
-    assert figures["cards"] == {"new": 1, "learning": 3, "young": 1, "mature": 0, "retired": 0}
+                                "cards_reviewed": 1, "redrills": 1, "time_spent_seconds": 6}
+    assert figures["cards"] == {"new": 1, "learning": 3, "young": 1, "mature": 0, "retired": 0, "suspended": 0}
     assert [(e["date"], e["due"]) for e in figures["forecast"] if e["due"]] == [
         ("2026-03-05", 2), ("2026-03-06", 1), ("2026-03-09", 1)]
     assert len(figures["forecast"]) == 7
     assert figures["retention"] == {"last_7_days": round(5 / 7, 3), "reviews_7_days": 7,
-                                    "last_30_days": round(5 / 7, 3), "reviews_30_days": 7}
+                                    "last_30_days": round(5 / 7, 3), "reviews_30_days": 7,
+                                    "predicted_now": 0.923, "predicted_cards": 4}  # FSRS recall, test_memory checks it
     assert figures["streak"] == {"current": 1, "longest": 2}
     history = {e["date"]: e["reviews"] for e in figures["history"] if e["reviews"]}
     assert history == {"2026-03-02": 4, "2026-03-03": 2, "2026-03-05": 2}
@@ -88,7 +89,7 @@ def test_sixty_days_of_study_with_a_break(cli, mini_collection, local_zone):
     last = start + datetime.timedelta(days=59)
     figures = stats(cli, f"{last} 20:00")
     assert figures["streak"] == {"current": 18, "longest": 40}
-    assert figures["cards"] == {"new": 1, "learning": 0, "young": 0, "mature": 4, "retired": 0}
+    assert figures["cards"] == {"new": 1, "learning": 0, "young": 0, "mature": 4, "retired": 0, "suspended": 0}
     due_days = [(e["date"], e["due"]) for e in figures["forecast"] if e["due"]]
     assert due_days == [(str(start + datetime.timedelta(days=72)), 4)]
     assert figures["retention"]["last_30_days"] is None  # cram reviews are not scheduled reviews
@@ -99,8 +100,9 @@ def test_sixty_days_of_study_with_a_break(cli, mini_collection, local_zone):
 def test_json_keys_are_stable(cli, mini_collection):
     figures = stats(cli, "2026-03-02 09:00")
     assert list(figures) == ["deck", "study_day", "today", "cards", "forecast", "history", "retention", "streak",
-                             "ease", "hardest", "sections"]
-    assert list(figures["today"]) == ["due", "overdue", "new_available", "reviews_done", "time_spent_seconds"]
+                             "ease", "hardest", "calendar", "leeches", "sections", "exam"]
+    assert list(figures["today"]) == ["due", "overdue", "new_available", "reviews_done", "cards_reviewed", "redrills",
+                                      "time_spent_seconds"]
     assert list(figures["ease"]) == ["average", "cards", "distribution"]
 
 
@@ -128,7 +130,7 @@ def test_ascii_fallback_when_the_terminal_cannot_show_blocks(known_history):
 def test_trigger_kept_counts_match_a_recount_after_answers_undo_and_retirement(cli, known_history, tmp_path):
     import sqlite3
 
-    from mlsquiz.migrations import card_state_name
+    from mlsquiz.migrations import current_card_state_name
     from mlsquiz.store import open_collection
     from mlsquiz.store.study import undo_review
 
@@ -145,7 +147,7 @@ def test_trigger_kept_counts_match_a_recount_after_answers_undo_and_retirement(c
     conn = sqlite3.connect(known_history)
     kept = sorted(conn.execute("SELECT deck, section, state, ease, cards FROM card_counts WHERE cards > 0"))
     recount = sorted(conn.execute(
-        f"""SELECT deck, section, {card_state_name('s')}, round(ease, 1), count(*) FROM card_state s
+        f"""SELECT deck, section, {current_card_state_name("s")}, round(ease, 2), count(*) FROM card_state s
             GROUP BY 1, 2, 3, 4"""))
     assert kept == recount
     days = sorted(conn.execute("SELECT day, sum(reviews) FROM section_days GROUP BY day HAVING sum(reviews) > 0"))

@@ -9,7 +9,8 @@ from conftest import MINI_DECK
 from mlsquiz import migrations
 from mlsquiz.deck import load_deck, parse_deck
 from mlsquiz.errors import CollectionError
-from mlsquiz.store import connection, open_collection
+from mlsquiz.bundled import open_synced as open_collection
+from mlsquiz.store import connection
 from mlsquiz.store.decks import card_rows, import_deck
 from mlsquiz.store.study import record_answer
 from mlsquiz.sm2 import review
@@ -186,3 +187,10 @@ def test_load_deck_on_bundled_file_matches_collection(db_path):
     deck = parse_deck(bundled_deck_bytes()[0], "bundled")
     assert rows(db_path, "SELECT count(*) FROM cards WHERE retired = 0") == [(len(deck.cards),)]
     assert load_deck(MINI_DECK).id == "mini"
+
+
+def test_schema_version_counts_the_migrations():
+    from mlsquiz import schema
+
+    assert schema.SCHEMA_VERSION == len(migrations.MIGRATIONS) == migrations.SCHEMA_VERSION
+    assert schema.APPLICATION_ID == migrations.APPLICATION_ID

@@ -42,3 +42,17 @@ def order_is_right(given: list[str], content: dict) -> bool:
 def default_grade(right: bool) -> int:
     """The grade offered first after an auto-checked answer: Enter accepts it."""
     return 4 if right else 1
+
+
+def cloze_shown(content: dict) -> str:
+    """A cloze card's question: its own deletion hidden as [...] (or [hint]), the others filled in."""
+    from .cloze import cloze_question
+
+    return cloze_question(content["prompt"], content["cloze"])
+
+
+def cloze_is_right(given: str, content: dict) -> bool:
+    """Checked like a typed answer; a deletion used twice wants both parts, in any separator."""
+    from .cloze import cloze_answers
+
+    return typed_is_right(given, {"answer": " ".join(cloze_answers(content["prompt"], content["cloze"]))})

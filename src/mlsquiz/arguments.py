@@ -24,9 +24,22 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_int(text: str) -> int:
-    value = non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:  # 0 and -1 get the same message
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+MAX_FORECAST_DAYS = 36_500  # a century: the calendar (year 9999) stays far away
+
+
+def forecast_days(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_FORECAST_DAYS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_FORECAST_DAYS} days, got {value}")
     return value
 
 
@@ -35,6 +48,8 @@ def global_options(parser: argparse.ArgumentParser, default) -> None:
                         help="collection file (default: $MLSQUIZ_DB, else your data folder)")
     parser.add_argument("--now", metavar="WHEN", default=default,
                         help="run as of another moment, e.g. '2026-03-01 09:00' (default: $MLSQUIZ_NOW, else now)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="no progress bars on long work (they only show on a terminal anyway)")
 
 
 def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
@@ -44,6 +59,7 @@ def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--new", type=non_negative_int, metavar="N", help="new cards today (default: setting new_per_day)")
         sub.add_argument("--limit", type=non_negative_int, metavar="N", help="due cards today (default: setting reviews_per_day)")
         sub.add_argument("--cram", action="store_true", help="review cards regardless of due date; the schedule is not changed")
+        sub.add_argument("--scroll", action="store_true", help="keep every card on screen as a scrolling log (default: a clean screen per card)")
         focus = sub.add_mutually_exclusive_group()
         focus.add_argument("--section", metavar="S", help="with --cram: only cards of this section")
         focus.add_argument("--tag", metavar="T", help="with --cram: only cards with this tag")
@@ -52,24 +68,59 @@ def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print the figures as JSON")
     elif name == "stats":
         sub.add_argument("--deck", **deck)
-        sub.add_argument("--days", type=positive_int, default=14, metavar="N", help="forecast days (default 14)")
+        sub.add_argument("--days", type=forecast_days, default=14, metavar="N",
+                         help=f"forecast days (default 14, at most {MAX_FORECAST_DAYS})")
         sub.add_argument("--json", action="store_true", help="print the figures as JSON")
     elif name == "roadmap":
         sub.add_argument("--deck", **deck)
+        sub.add_argument("--json", action="store_true", help="print the stages as JSON")
+    elif name == "decks":
+        sub.add_argument("--json", action="store_true", help="print the decks, their sections and tags as JSON")
     elif name == "export":
         sub.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <deck id>.apkg here)")
         sub.add_argument("--deck", **deck)
         sub.add_argument("--with-progress", action="store_true", help="carry each card's schedule and review history")
+        sub.add_argument("--force", action="store_true",
+                         help="replace an existing file that is not an Anki package, or is read-only")
     elif name == "import":
-        sub.add_argument("file", metavar="FILE", help="a deck file (TOML)")
+        sub.add_argument("file", metavar="FILE", nargs="?",
+                         help="a deck file (TOML), an Anki package (.apkg/.colpkg) or another mlsquiz collection")
+        sub.add_argument("--bundled", action="store_true",
+                         help="(instead of FILE) go back to the deck shipped with mlsquiz, over your own version")
+        sub.add_argument("--with-progress", action="store_true",
+                         help="Anki package: bring other decks' review history too (mlsquiz's own always comes)")
+        sub.add_argument("--to-toml", metavar="DECK.toml",
+                         help="Anki package: write its deck as a deck file instead of importing it")
     elif name == "check":
         sub.add_argument("files", metavar="FILE", nargs="+", help="deck files (TOML)")
     elif name == "cards":
+        sub.add_argument("what", nargs="*", metavar="show ID", help="one card in full, with its review history")
         sub.add_argument("--deck", **deck)
+        sub.add_argument("--search", metavar="TEXT", help="cards whose prompt, answer, options or explanation hold TEXT")
+        sub.add_argument("--state", metavar="STATE", help="new, learning, young, mature, retired or suspended")
+        sub.add_argument("--section", metavar="S", help="only cards of this section (see 'mlsquiz decks')")
+        sub.add_argument("--tag", metavar="T", help="only cards with this tag (see 'mlsquiz decks')")
+        sub.add_argument("--due", action="store_true", help="only cards due today")
+        sub.add_argument("--suspended", action="store_true", help="only suspended cards")
+        sub.add_argument("--leeches", action="store_true", help="only leeches")
+        sub.add_argument("--answers", action="store_true", help="show each card's answer too")
         sub.add_argument("--json", action="store_true", help="print the cards as a JSON array")
+    elif name in ("suspend", "unsuspend", "bury", "unbury", "forget"):
+        sub.add_argument("ids", nargs="*", metavar="ID", help="card ids (DECK:ID when several decks use one id)")
+        sub.add_argument("--deck", **deck)
+        sub.add_argument("--section", metavar="S", help="the cards of this section")
+        sub.add_argument("--tag", metavar="T", help="the cards with this tag")
+        sub.add_argument("-y", "--yes", action="store_true", help="do not ask before changing more than one card")
+    elif name == "completion":
+        sub.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete for")
+    elif name == "exam":
+        from .commands.exam_arguments import add_exam_arguments
+
+        add_exam_arguments(sub, deck)
     elif name == "config":
         sub.add_argument("key", nargs="?", metavar="KEY", help="setting to show or change")
         sub.add_argument("value", nargs="?", metavar="VALUE", help="new value")
+        sub.add_argument("--json", action="store_true", help="print the settings as JSON")
 
 
 def build_parser(commands: dict, only: str | None = None) -> Parser:

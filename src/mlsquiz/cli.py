@@ -19,12 +19,20 @@ COMMANDS = {
     "stats": ("mlsquiz.commands.stats:run", "statistics: today, forecast, retention, streaks, mastery", "mlsquiz stats --days 30"),
     "roadmap": ("mlsquiz.commands.roadmap:run", "the post's five stages, their resources and your progress", "mlsquiz roadmap"),
     "export": ("mlsquiz.commands.export:run", "write an Anki package (.apkg)", "mlsquiz export -o aws.apkg --with-progress"),
-    "import": ("mlsquiz.commands.collection:run_import", "add or update a deck from a deck file", "mlsquiz import decks/my-deck.toml"),
+    "import": ("mlsquiz.commands.collection:run_import", "add or update a deck from a deck file or an Anki package, or merge another collection", "mlsquiz import decks/my-deck.toml"),
     "check": ("mlsquiz.commands.collection:run_check", "validate deck files without importing them", "mlsquiz check decks/*.toml"),
-    "decks": ("mlsquiz.commands.collection:run_decks", "list decks with card counts", "mlsquiz decks"),
-    "cards": ("mlsquiz.commands.collection:run_cards", "list cards with their schedule", "mlsquiz cards --deck aws-ml-specialty --json"),
+    "decks": ("mlsquiz.commands.collection:run_decks", "list decks, their sections and tags, with card counts", "mlsquiz decks --json"),
+    "cards": ("mlsquiz.commands.collection:run_cards", "browse and search cards, or show one in full (cards show ID)", "mlsquiz cards --search sagemaker --answers"),
     "config": ("mlsquiz.commands.collection:run_config", "show or change settings such as new cards per day", "mlsquiz config new_per_day 15"),
     "doctor": ("mlsquiz.commands.collection:run_doctor", "check the collection file's integrity", "mlsquiz doctor"),
+    "suspend": ("mlsquiz.commands.manage:run", "take cards out of sessions, counts and exports", "mlsquiz suspend b1 c1"),
+    "unsuspend": ("mlsquiz.commands.manage:run", "bring suspended cards back", "mlsquiz unsuspend --tag leech-prone --yes"),
+    "bury": ("mlsquiz.commands.manage:run", "take cards out of today's session only", "mlsquiz bury practice-price"),
+    "unbury": ("mlsquiz.commands.manage:run", "bring buried cards back into today's session", "mlsquiz unbury practice-price"),
+    "forget": ("mlsquiz.commands.manage:run", "reset cards to new, keeping their review history", "mlsquiz forget --section aws --yes"),
+    "completion": ("mlsquiz.commands.completion:run", "print a shell completion script (bash, zsh or fish)", "mlsquiz completion bash > ~/.local/share/bash-completion/completions/mlsquiz"),
+    "optimize": ("mlsquiz.commands.optimize:run", "fit the FSRS memory model to your review history", "mlsquiz optimize"),
+    "exam": ("mlsquiz.commands.exam:run", "exam preparation: exam date, pacing plan, readiness, timed practice exam", "mlsquiz exam date 2027-02-15"),
 }
 
 
@@ -72,10 +80,29 @@ def run(argv: list[str]) -> int:
         from .arguments import parse_arguments
 
         args = parse_arguments(argv, COMMANDS, requested)
+    if not draws_own_screen(args):
+        from .output import protect
+
+        protect("stdout")
     context = Context.from_arguments(args.db, args.now or os.environ.get("MLSQUIZ_NOW"))
+    from .clock import unknown_zone_warning
+
+    warning = unknown_zone_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    if getattr(args, "quiet", False):
+        from . import progress
+
+        progress.QUIET = True
     module_name, function_name = COMMANDS[args.command][0].split(":")
     command = getattr(importlib.import_module(module_name), function_name)
     return command(args, context) or 0
+
+
+def draws_own_screen(args) -> bool:
+    """The commands whose prompt_toolkit screen writes its own escape sequences to stdout (each card field is
+    made safe before it is drawn); every other command's stdout goes through output.SafeStream."""
+    return args.command == "quiz" or (args.command == "exam" and getattr(args, "action", None) == "practice")
 
 
 def report(lines: list[str]) -> None:
@@ -87,12 +114,22 @@ def report(lines: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .output import protected_streams
+
+    argv = sys.argv[1:] if argv is None else argv
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show a character gets '?' instead of a crash (e.g. LANG=C, ASCII pipes).
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    # Errors and every command's text reach the terminal through output.SafeStream: stderr from here on, stdout
+    # once the arguments tell whether the command draws its own screen (see run).
+    with protected_streams():
+        return _run_reporting_errors(argv)
+
+
+def _run_reporting_errors(argv: list[str]) -> int:
     try:
-        code = run(sys.argv[1:] if argv is None else argv)
+        code = run(argv)
     except DeckError as err:
         report(err.problems)
         code = err.exit_code

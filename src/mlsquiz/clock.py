@@ -3,22 +3,56 @@
 import datetime
 
 DEFAULT_ROLLOVER_HOUR = 4
+# The years --now may name: the calendar ends in 9999, and a card may be scheduled up to 100 years ahead.
+MIN_YEAR, MAX_YEAR = 1900, 9000
+ZONE_FOLDERS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
 
 def parse_moment(text: str) -> datetime.datetime:
     """A moment from anything dateutil reads; a time without a zone is local time."""
+    from .errors import UsageError
+
     try:
         moment = datetime.datetime.fromisoformat(text.strip())  # the common case, without dateutil's ~55 ms import
     except ValueError:
         from dateutil import parser
 
-        from .errors import UsageError
-
         try:
             moment = parser.parse(text)
-        except (ValueError, OverflowError) as err:
+        except (ValueError, OverflowError, TypeError) as err:
             raise UsageError(f"--now: cannot read {text!r} as a date and time ({err})") from None
-    return moment.astimezone()  # naive -> local; aware -> same instant, local zone
+    if not MIN_YEAR < moment.year < MAX_YEAR:  # a year of margin on each side for zone offsets
+        raise UsageError(f"--now: {text!r} is not between the years {MIN_YEAR} and {MAX_YEAR}, "
+                         "which mlsquiz can schedule in")
+    try:
+        return moment.astimezone()  # naive -> local; aware -> same instant, local zone
+    except (ValueError, OverflowError, OSError) as err:
+        raise UsageError(f"--now: cannot use {text!r} as a moment ({err})") from None
+
+
+def unknown_zone_warning() -> str | None:
+    """A line to show when $TZ names a zone this system does not know: the C library then silently uses UTC."""
+    import os
+
+    zone = os.environ.get("TZ", "").strip()
+    name = zone[1:] if zone.startswith(":") else zone
+    if not name or name.upper() in ("UTC", "UTC0", "GMT", "GMT0", "Z"):
+        return None
+    if os.path.isabs(name):
+        known = os.path.isfile(name)
+    else:
+        folders = (os.environ.get("TZDIR") or ZONE_FOLDERS[0], *ZONE_FOLDERS)  # TZDIR: where the C library looks
+        known = ".." not in name and any(os.path.isfile(os.path.join(folder, name)) for folder in folders)
+    # A POSIX rule such as EST5EDT or <+03>-3 needs no file.
+    if known or (not zone.startswith(":") and _posix_rule(name)):
+        return None
+    return f"mlsquiz: warning: the time zone TZ={zone!r} is unknown here, so study days follow UTC"
+
+
+def _posix_rule(text: str) -> bool:
+    import re
+
+    return re.match(r"^(<[A-Za-z0-9+-]+>|[A-Za-z]{3,})[+-]?\d{1,2}(:\d{2}){0,2}", text) is not None
 
 
 def current_moment(override: str | None) -> datetime.datetime:

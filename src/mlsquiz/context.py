@@ -19,9 +19,9 @@ class Context:
         return cls(os.path.expanduser(db) if db else default_collection_path(), clock.current_moment(now))
 
     def open_collection(self, *, sync_bundled: bool = True):
-        from .store import open_collection
+        from .bundled import open_synced
 
-        return open_collection(self.db_path, sync_bundled=sync_bundled)
+        return open_synced(self.db_path, sync=sync_bundled)
 
     def settings(self, collection) -> dict[str, int]:
         from .settings import effective_settings

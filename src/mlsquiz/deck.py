@@ -7,27 +7,15 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cloze import cloze_numbers
 from .errors import DeckError
 
-CARD_TYPES = ("basic", "choice", "multi", "order", "typed")
+CARD_TYPES = ("basic", "choice", "multi", "order", "typed", "cloze")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# http(s) only, and nothing that could end an HTML attribute or hide in a terminal (quotes, <, >, spaces, controls)
+WEB_LINK = re.compile(r"(?i)https?://[^\s\"'<>\x00-\x1f\x7f-\x9f]+")
 
-COMMON_REQUIRED = {"id": str, "type": str, "prompt": str, "explanation": str, "section": str}
-COMMON_OPTIONAL = {"tags": list, "link": str}
-TYPE_FIELDS = {  # per type: field -> (python type, required)
-    "basic": {"answer": (str, True)},
-    "choice": {"options": (list, True), "answer": (str, True)},
-    "multi": {"options": (list, True), "answers": (list, True)},
-    "order": {"items": (list, True)},
-    "typed": {"answer": (str, True), "accept": (list, False)},
-}
-DECK_FIELDS = {"id": (str, True), "name": (str, True), "description": (str, False), "source": (str, False)}
-SECTION_FIELDS = {"id": (str, True), "title": (str, True), "stage": (int, False)}
-RESOURCE_FIELDS = {
-    "name": (str, True), "section": (str, True), "kind": (str, True), "paid": (bool, True),
-    "by": (str, False), "use": (str, False), "link": (str, False), "optional": (bool, False),
-}
 
 
 @dataclass(frozen=True)
@@ -63,29 +51,11 @@ def answer_text(card_type: str, content: dict) -> str:
         return "; ".join(content["answers"])
     if card_type == "order":
         return " → ".join(content["items"])
+    if card_type == "cloze":
+        from .cloze import cloze_answers
+
+        return "; ".join(cloze_answers(content["prompt"], content["cloze"]))
     return content["answer"]
-
-
-class _Lines:
-    """Finds the line of the n-th `[[table]]` header and of a key inside it, for error messages."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def headers(self, table: str) -> list[int]:
-        pattern = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
-        return [n for n, line in enumerate(self.lines, 1) if pattern.match(line)]
-
-    def single_header(self, table: str) -> int:
-        pattern = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]")
-        return next((n for n, line in enumerate(self.lines, 1) if pattern.match(line)), 1)
-
-    def key_line(self, start: int, end: int, key: str) -> int:
-        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        for n in range(start, min(end, len(self.lines) + 1)):
-            if pattern.match(self.lines[n - 1]):
-                return n
-        return start
 
 
 def load_deck(path: str | Path) -> Deck:
@@ -94,181 +64,102 @@ def load_deck(path: str | Path) -> Deck:
 
 
 def read_deck_bytes(path: str | Path) -> bytes:
-    """A deck file's bytes, refusing folders, missing files and files over the size limit."""
+    """A deck file's bytes, refusing folders, missing files, anything but a regular file (a FIFO, a device
+    such as /dev/zero) and files over the size limit, by the bytes actually read, not the size stated."""
     path = Path(path)
+    too_large = DeckError([f"{path}: file is too large (the limit is {MAX_FILE_BYTES // 2**20} MiB)"])
+    raw = _read_regular_file(path, MAX_FILE_BYTES + 1, too_large)
+    if len(raw) > MAX_FILE_BYTES:  # the size stated was small, the bytes read are not
+        raise too_large
+    return raw
+
+
+def file_head(path: str | Path, size: int) -> bytes:
+    """The first `size` bytes of a regular file; b"" for anything else (missing, a folder, a FIFO, a device),
+    which read_deck_bytes then reports in its own words. Never blocks, never reads more than `size`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DeckError([f"{path}: file is too large ({size // 2**20} MiB; the limit is 64 MiB)"])
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise DeckError([f"{path}: is a folder, not a deck file"]) from None
+        return _read_regular_file(Path(path), size, None)
+    except DeckError:
+        return b""
+
+
+def _read_regular_file(path: Path, limit: int, too_large: DeckError | None) -> bytes:
+    import os
+    import stat
+
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below anyway.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        handle = os.open(path, flags)
     except FileNotFoundError:
         raise DeckError([f"{path}: no such file"]) from None
     except OSError as err:
         raise DeckError([f"{path}: cannot read ({err.strerror})"]) from None
-
-
-def parse_deck(raw: bytes, name: str) -> Deck:
     try:
-        text = raw.decode("utf-8")
+        status = os.fstat(handle)
+        if stat.S_ISDIR(status.st_mode):
+            raise DeckError([f"{path}: is a folder, not a deck file"])
+        if not stat.S_ISREG(status.st_mode):
+            raise DeckError([f"{path}: is not a regular file (a device, FIFO or socket), not a deck file"])
+        if too_large is not None and status.st_size >= limit:
+            raise too_large
+        with open(handle, "rb", closefd=False) as file:
+            return file.read(limit)
+    except OSError as err:
+        raise DeckError([f"{path}: cannot read ({err.strerror})"]) from None
+    finally:
+        os.close(handle)
+
+
+def deck_text(raw: bytes, name: str) -> str:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as some Windows editors write
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise DeckError([f"{name}:{line}: not valid UTF-8 (byte 0x{raw[err.start]:02x})"]) from None
+
+
+def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
+    """A validated deck from a file's bytes; `bars` (progress.progress) is told how far reading and checking are."""
+    text = deck_text(raw, name)
+    data = None
+    if bars is not None:
+        from .deck_chunks import card_count, parse_in_pieces
+
+        data = parse_in_pieces(text, bars.stage("reading cards", card_count(text)).advance)
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text) if data is None else data
+    except RecursionError:  # tomllib recurses once per level; anything this deep is no deck (validation needs 3)
+        raise DeckError([f"{name}:1: arrays or tables nested too deeply"]) from None
     except tomllib.TOMLDecodeError as err:
         found = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err)) or "TOML syntax error"
         raise DeckError([f"{name}:{found.group(1) if found else 1}: TOML syntax: {message}"]) from None
-    return _DeckValidator(data, name, _Lines(text)).validate()
+    from .deck_check import DeckValidator, Lines
+
+    validator = DeckValidator(data, name, Lines(text))
+    if bars is not None:
+        cards = data.get("cards")
+        validator.advance = bars.stage("checking cards", len(cards) if isinstance(cards, list) else 0).advance
+    return validator.validate()
 
 
-class _DeckValidator:
-    def __init__(self, data: dict, name: str, lines: _Lines):
-        self.data, self.name, self.lines = data, name, lines
-        self.problems: list[str] = []
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(f"{self.name}:{line}: {message}")
-
-    def validate(self) -> Deck:
-        for key in sorted(set(self.data) - {"deck", "sections", "resources", "cards"}):
-            self.problem(1, f"unknown top-level table or key {key!r}")
-        deck = self.data.get("deck")
-        deck_line = self.lines.single_header("deck")
-        if not isinstance(deck, dict):
-            self.problem(deck_line, "missing [deck] table with id and name")
-            deck = {}
-        else:
-            self.check_fields(deck, DECK_FIELDS, "deck", deck_line, len(self.lines.lines) + 1)
-            if isinstance(deck.get("id"), str) and not ID_PATTERN.match(deck["id"]):
-                self.problem(deck_line, f"deck id {deck['id']!r} may hold only letters, digits, '.', '_' and '-'")
-        sections = self.validate_tables("sections", SECTION_FIELDS)
-        section_ids = [s.get("id") for s in sections]
-        self.report_duplicates("sections", section_ids, "section id")
-        resources = self.validate_tables("resources", RESOURCE_FIELDS)
-        for resource, line in zip(resources, self.lines.headers("resources")):
-            if section_ids and resource.get("section") not in section_ids:
-                self.problem(line, f"resource section {resource.get('section')!r} is not among [[sections]]")
-        cards = self.validate_cards(set(section_ids) if section_ids else None)
-        if self.problems:
-            raise DeckError(self.problems)
-        return Deck(
-            id=deck["id"], name=deck["name"], description=deck.get("description", ""),
-            source=deck.get("source", ""), sections=sections, resources=resources, cards=cards,
-        )
-
-    def table_spans(self, table: str, count: int) -> list[tuple[int, int]]:
-        """(first line, line after the last) of each `[[table]]` entry, as far as the text tells."""
-        starts = self.lines.headers(table)
-        starts += [1] * (count - len(starts))  # inline arrays have no headers; point at the top
-        ends = starts[1:] + [len(self.lines.lines) + 1]
-        return list(zip(starts, ends))
-
-    def validate_tables(self, table: str, fields: dict) -> list[dict]:
-        entries = self.data.get(table, [])
-        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            self.problem(1, f"{table} must be written as [[{table}]] tables")
-            return []
-        for entry, (start, end) in zip(entries, self.table_spans(table, len(entries))):
-            self.check_fields(entry, fields, table, start, end)
-        return entries
-
-    def check_fields(self, entry: dict, fields: dict, where: str, start: int, end: int) -> None:
-        for key, (kind, required) in fields.items():
-            if key not in entry:
-                if required:
-                    self.problem(start, f"{where}: missing field {key!r}")
-            elif not isinstance(entry[key], kind) or (kind is int and isinstance(entry[key], bool)):
-                self.problem(self.lines.key_line(start, end, key), f"{where}: {key!r} must be {_kind_name(kind)}")
-        for key in sorted(set(entry) - set(fields)):
-            self.problem(self.lines.key_line(start, end, key), f"{where}: unknown field {key!r}")
-
-    def report_duplicates(self, table: str, ids: list, label: str) -> None:
-        seen: set = set()
-        for value, (line, _) in zip(ids, self.table_spans(table, len(ids))):
-            if value in seen:
-                self.problem(line, f"duplicate {label} {value!r}")
-            seen.add(value)
-
-    def validate_cards(self, section_ids: set | None) -> list[CardSpec]:
-        raw_cards = self.data.get("cards", [])
-        if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
-            self.problem(1, "cards must be written as [[cards]] tables")
-            return []
-        if not raw_cards:
-            self.problem(1, "the deck has no [[cards]]")
-        cards = []
-        spans = self.table_spans("cards", len(raw_cards))
-        for raw, (start, end) in zip(raw_cards, spans):
-            card = self.validate_card(raw, start, end, section_ids)
-            if card:
-                cards.append(card)
-        self.report_duplicates("cards", [c.get("id") for c in raw_cards], "card id")
-        return cards
-
-    def validate_card(self, raw: dict, start: int, end: int, section_ids: set | None) -> CardSpec | None:
-        before = len(self.problems)
-        label = f"card {raw['id']!r}" if isinstance(raw.get("id"), str) else "card"
-        card_type = raw.get("type")
-        if isinstance(card_type, str) and card_type not in CARD_TYPES:
-            self.problem(self.lines.key_line(start, end, "type"),
-                         f"{label}: unknown type {card_type!r} (expected one of {', '.join(CARD_TYPES)})")
-            card_type = None
-        fields = {k: (t, True) for k, t in COMMON_REQUIRED.items()}
-        fields |= {k: (t, False) for k, t in COMMON_OPTIONAL.items()}
-        fields |= TYPE_FIELDS.get(card_type, {}) if isinstance(card_type, str) else {}
-        if card_type is None:  # unknown type: only judge the common fields
-            raw = {k: v for k, v in raw.items() if k in fields}
-        self.check_fields(raw, fields, label, start, end)
-        if len(self.problems) > before:
-            return None
-        line = lambda key: self.lines.key_line(start, end, key)  # noqa: E731
-        if not ID_PATTERN.match(raw["id"]):
-            self.problem(line("id"), f"{label}: id may hold only letters, digits, '.', '_' and '-'")
-        for key in ("prompt", "explanation"):
-            if not raw[key].strip():
-                self.problem(line(key), f"{label}: {key!r} is empty")
-        if section_ids is not None and raw["section"] not in section_ids:
-            self.problem(line("section"), f"{label}: section {raw['section']!r} is not among [[sections]]")
-        for key in ("tags", "options", "answers", "items", "accept"):
-            if key in raw and not all(isinstance(v, str) and v.strip() for v in raw[key]):
-                self.problem(line(key), f"{label}: {key!r} must be a list of non-empty strings")
-        if len(self.problems) == before:
-            self.check_answers(raw, card_type, label, line)
-        if len(self.problems) > before:
-            return None
-        content = {k: v for k, v in raw.items() if k not in ("id", "type", "section", "tags")}
-        return CardSpec(id=raw["id"], type=card_type, prompt=raw["prompt"], section=raw["section"],
-                        tags=tuple(raw.get("tags", [])), content=content)
-
-    def check_answers(self, raw: dict, card_type: str, label: str, line) -> None:
-        if card_type in ("choice", "multi"):
-            options = raw["options"]
-            if not 2 <= len(options) <= 10:
-                self.problem(line("options"), f"{label}: needs 2 to 10 options, has {len(options)}")
-            if len(set(options)) != len(options):
-                self.problem(line("options"), f"{label}: options repeat")
-        if card_type == "choice" and raw["answer"] not in raw["options"]:
-            self.problem(line("answer"), f"{label}: answer {raw['answer']!r} is not among the options")
-        if card_type == "multi":
-            answers = raw["answers"]
-            if not answers:
-                self.problem(line("answers"), f"{label}: needs at least one right answer")
-            for missing in [a for a in answers if a not in raw["options"]]:
-                self.problem(line("answers"), f"{label}: answer {missing!r} is not among the options")
-            if len(set(answers)) != len(answers):
-                self.problem(line("answers"), f"{label}: answers repeat")
-        if card_type == "order":
-            items = raw["items"]
-            if len(items) < 2:
-                self.problem(line("items"), f"{label}: an order card needs at least 2 items, has {len(items)}")
-            if len(set(items)) != len(items):
-                self.problem(line("items"), f"{label}: items repeat")
-        if card_type in ("basic", "typed") and not raw["answer"].strip():
-            self.problem(line("answer"), f"{label}: 'answer' is empty")
+def expand_clozes(cards: list[CardSpec]) -> list[CardSpec]:
+    """A cloze entry is one card per deletion number, as in Anki: `id.c1`, `id.c2`, ..."""
+    expanded = []
+    for card in cards:
+        if card.type != "cloze":
+            expanded.append(card)
+            continue
+        for number in cloze_numbers(card.prompt):
+            expanded.append(CardSpec(id=f"{card.id}.c{number}", type="cloze", prompt=card.prompt,
+                                     section=card.section, tags=card.tags, content={**card.content, "cloze": number}))
+    return expanded
 
 
-def _kind_name(kind: type) -> str:
-    return {str: "a string", list: "a list", int: "an integer", bool: "true or false"}[kind]
+def deck_from_tables(data: dict, name: str) -> Deck:
+    """A deck from tables already in memory (as tomllib returns them: an Anki import), validated like a file."""
+    from .deck_check import DeckValidator, Lines
+
+    return DeckValidator(data, name, Lines("")).validate()

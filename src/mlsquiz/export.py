@@ -6,13 +6,25 @@ import html
 import json
 import os
 import random
-import tempfile
+import re
+import secrets
+import stat
 
 from .errors import MlsquizError
+from .leftovers import remove_stale
+
+# Names of a package's collection inside the zip, in every format Anki has written.
+ANKI_COLLECTIONS = {"collection.anki2", "collection.anki21", "collection.anki21b"}
+# Our temporary files beside the target; the number is the writer's process id (see leftovers.py).
+TEMPORARY = re.compile(r"^\.mlsquiz-export-(?P<pid>\d+)-[0-9a-f]+\.apkg\.part(\.anki2(-journal|-wal|-shm)?)?$")
+# Control characters other than line breaks and tabs: Anki splits fields at U+001F, and none belong in a card.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Hard-coded once, never changed: Anki recognises a note type by its id across re-imports.
-MODEL_IDS = {"basic": 1738492011, "choice": 1738492012, "order": 1738492013, "typed": 1738492014}
-MODEL_OF_TYPE = {"basic": "basic", "choice": "choice", "multi": "choice", "order": "order", "typed": "typed"}
+MODEL_IDS = {"basic": 1738492011, "choice": 1738492012, "order": 1738492013, "typed": 1738492014,
+             "cloze": 1738492015}
+MODEL_OF_TYPE = {"basic": "basic", "choice": "choice", "multi": "choice", "order": "order", "typed": "typed",
+                 "cloze": "cloze"}
 STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; } .why { color: #555; }"
 BACK = '<hr id="answer">{{Answer}}<p class="why">{{Explanation}}</p><p class="why">{{Source}}</p>'
 
@@ -24,15 +36,50 @@ def guid_for(deck_id: str, card_id: str) -> str:
     return genanki.guid_for("mlsquiz", deck_id, card_id)
 
 
+def anki_identity(deck_id: str, card_id: str, card_type: str) -> tuple[str, int]:
+    """(note GUID, card ordinal) of an mlsquiz card in Anki: the cards `x.c1`, `x.c2` of a cloze entry are
+    cards 0 and 1 of note `x`, every other card is card 0 of its own note."""
+    if card_type == "cloze":
+        base, number = card_id.rsplit(".c", 1)
+        return guid_for(deck_id, base), int(number) - 1
+    return guid_for(deck_id, card_id), 0
+
+
 def anki_deck_id(*parts: str) -> int:
     """A stable Anki deck id for an mlsquiz deck (and section), in the range genanki recommends."""
     digest = int(hashlib.sha256("\x1f".join(("mlsquiz", *parts)).encode()).hexdigest()[:15], 16)
     return (1 << 30) + digest % (1 << 30)
 
 
+def plain(text: str) -> str:
+    """Text for Anki's own names (decks, tags): without control characters, which Anki uses as separators."""
+    return _CONTROL.sub("", text)
+
+
 def field(text: str) -> str:
-    """Card text as literal text in Anki: markup escaped, line breaks kept."""
-    return html.escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+    """Card text as literal text in Anki: markup escaped, line breaks kept, control characters dropped.
+
+    Every field of every note is built through this function, so no field can carry Anki's separator."""
+    text = plain(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def web_link(url: str) -> str | None:
+    """The URL if it is an http(s) link, else None: nothing else becomes a live link in a card.
+
+    Quotes, angle brackets and spaces are refused too, so the link is safe inside the href attribute."""
+    from .deck import WEB_LINK
+
+    url = url.strip()
+    return url if WEB_LINK.fullmatch(url) else None
+
+
+def source_field(section_title: str, link: str | None) -> str:
+    """The section's title, then the card's link: clickable only for http(s), shown as text otherwise."""
+    text, url = field(section_title), web_link(link) if link else None
+    if url:
+        return text + f' - <a href="{field(url)}">{field(url)}</a>'
+    return text + f" - {field(link)}" if link else text
 
 
 def html_list(items: list[str], ordered: bool = False) -> str:
@@ -56,18 +103,23 @@ def build_models() -> dict:
         "typed": model("typed", "mlsquiz typed", ["Prompt", "Answer", "Explanation", "Source"],
                        "{{Prompt}}<br>{{type:Answer}}",
                        '<hr id="answer"><p class="why">{{Explanation}}</p><p class="why">{{Source}}</p>'),
+        "cloze": genanki.Model(  # Anki's Cloze kind: one card per deletion number, made by Anki itself
+            MODEL_IDS["cloze"], "mlsquiz cloze", fields=[{"name": f} for f in ("Text", "Explanation", "Source")],
+            templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}" + BACK.replace(
+                '<hr id="answer">{{Answer}}', '<hr id="answer">')}], css=STYLE, model_type=genanki.Model.CLOZE),
     }
 
 
 def note_fields(card: dict, section_title: str) -> list[str]:
     content, kind = card["content"], card["type"]
-    source = field(section_title) + (f' - <a href="{html.escape(content["link"])}">{field(content["link"])}</a>'
-                                     if content.get("link") else "")
+    source = source_field(section_title, content.get("link"))
     prompt, explanation = field(card["prompt"]), field(content["explanation"])
     if kind == "basic":
         return [prompt, field(content["answer"]), explanation, source]
     if kind == "typed":
         return [prompt, field(content["answer"]), explanation, source]
+    if kind == "cloze":
+        return [prompt, explanation, source]
     if kind in ("choice", "multi"):
         right = [content["answer"]] if kind == "choice" else content["answers"]
         hint = "<p>Choose one:</p>" if kind == "choice" else "<p>Select all that apply:</p>"
@@ -78,37 +130,94 @@ def note_fields(card: dict, section_title: str) -> list[str]:
 
 
 def anki_tag(text: str) -> str:
-    return "_".join(text.split())
+    return "_".join(plain(text).split())
 
 
-def build_package(deck: dict, sections: list[dict], cards: list[dict]):
-    """A genanki Package: one sub-deck per section, in the post's order, notes in authored order."""
+def build_package(deck: dict, sections: list[dict], cards: list[dict], advance=None):
+    """A genanki Package: one sub-deck per section, in the post's order, notes in authored order.
+    `advance(1)` is called after each card (for a progress bar)."""
     import genanki
 
     models = build_models()
-    parent = genanki.Deck(anki_deck_id(deck["id"]), deck["name"], description=field(deck.get("description") or ""))
+    name = plain(deck["name"])
+    parent = genanki.Deck(anki_deck_id(deck["id"]), name, description=field(deck.get("description") or ""))
     # Anki lists sub-decks alphabetically: number the titles that are not, so they keep the post's order.
-    titles = {s["id"]: s.get("title", s["id"]) for s in sections}
+    titles = {s["id"]: plain(s.get("title", s["id"])) for s in sections}
     for index, section in enumerate(sections):
         if not titles[section["id"]][:1].isdigit():
             titles[section["id"]] = f"{index}. {titles[section['id']]}"
     order = [s["id"] for s in sections] + sorted({c["section"] for c in cards} - set(titles))
-    sub_decks = {sid: genanki.Deck(anki_deck_id(deck["id"], sid), f"{deck['name']}::{titles.get(sid, sid)}")
+    sub_decks = {sid: genanki.Deck(anki_deck_id(deck["id"], sid), f"{name}::{titles.get(sid, plain(sid))}")
                  for sid in order}
+    noted = set()
     for card in cards:
+        if advance is not None:
+            advance(1)
+        guid, _ = anki_identity(deck["id"], card["card_id"], card["type"])
+        if guid in noted:
+            continue  # another deletion of a cloze note already written: Anki makes that card itself
+        noted.add(guid)
         note = genanki.Note(
             model=models[MODEL_OF_TYPE[card["type"]]], fields=note_fields(card, titles.get(card["section"], "")),
-            guid=guid_for(deck["id"], card["card_id"]), tags=[anki_tag(t) for t in [*card["tags"], card["type"]]],
+            guid=guid, tags=[anki_tag(t) for t in [*card["tags"], card["type"]]],
             due=card["position"],
         )
         sub_decks[card["section"]].add_note(note)
     return genanki.Package([parent, *(sub_decks[sid] for sid in order if sub_decks[sid].notes)])
 
 
-def write_package(package, target: str, timestamp: float, progress=None) -> None:
-    """Write the .apkg atomically: a temporary file beside the target, renamed over it only once complete.
+def is_anki_package(path: str) -> bool:
+    """A zip holding an Anki collection (only ever asked of a regular file)."""
+    import zipfile
 
-    `progress(cursor)` may edit the package's collection (scheduling, review log) before it is zipped."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return bool(ANKI_COLLECTIONS & set(archive.namelist()))
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+
+
+def check_target(target: str, collection_path: str, force: bool = False):
+    """Refuse a target whose replacement could lose something; the target's stat if a package will be replaced.
+
+    Never replaced: the collection itself or any file beside it named after it (-wal, -shm, backups), a
+    symbolic link, a folder, a device, a FIFO. An existing file that is not an Anki package, or is read-only,
+    only with `force`."""
+    real, collection = os.path.realpath(target), os.path.realpath(collection_path)
+    folder, name = os.path.split(collection)
+    rest = real[len(collection):] if real.startswith(collection) else None
+    companion = rest is not None and (rest in ("", "-wal", "-shm", "-journal") or rest.startswith(".schema")
+                                      or rest.endswith(".bak"))
+    if companion or real.startswith(os.path.join(folder, f".{name}.")):  # also our temporary files
+        raise MlsquizError(f"{target}: is the collection or one of its files; choose another name for the package")
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise MlsquizError(f"{target}: cannot check the target ({err.strerror})") from None
+    with contextlib.suppress(OSError):
+        if os.path.samefile(target, collection_path):  # a hard link to the collection
+            raise MlsquizError(f"{target}: is the collection itself; choose another name for the package")
+    if stat.S_ISLNK(status.st_mode):
+        raise MlsquizError(f"{target}: is a symbolic link; give the path of a regular file or a new name")
+    if stat.S_ISDIR(status.st_mode):
+        raise MlsquizError(f"{target}: is a folder; give a file name such as {os.path.join(target, 'deck.apkg')}")
+    if not stat.S_ISREG(status.st_mode):
+        raise MlsquizError(f"{target}: is not a regular file (a device, FIFO or socket); nothing was written")
+    if not force and not status.st_mode & 0o222:
+        raise MlsquizError(f"{target}: is read-only; add --force to replace it")
+    if not force and not is_anki_package(target):
+        raise MlsquizError(f"{target}: exists and is not an Anki package; add --force to replace it")
+    return status
+
+
+def write_package(package, target: str, timestamp: float, progress=None, replacing=None) -> None:
+    """Write the .apkg atomically: a temporary file beside the target, moved into place only once complete.
+
+    `progress(cursor)` may edit the package's collection (scheduling, review log) before it is zipped.
+    `replacing` is the stat `check_target` saw: the file there is replaced only if it is still that file, and
+    a new name is only ever linked, never written over something that appeared meanwhile."""
     import itertools
     import sqlite3
     import zipfile
@@ -116,11 +225,12 @@ def write_package(package, target: str, timestamp: float, progress=None) -> None
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise MlsquizError(f"{target}: the folder {folder} does not exist")
+    remove_stale(folder, TEMPORARY)  # what an export killed earlier left here
+    partial = os.path.join(folder, f".mlsquiz-export-{os.getpid()}-{secrets.token_hex(4)}.apkg.part")
     try:
-        handle, partial = tempfile.mkstemp(prefix=".mlsquiz-export-", suffix=".apkg.part", dir=folder)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
     except OSError as err:
         raise MlsquizError(f"{target}: cannot write here ({err.strerror})") from None
-    os.close(handle)
     database = partial + ".anki2"
     try:
         conn = sqlite3.connect(database)
@@ -136,10 +246,28 @@ def write_package(package, target: str, timestamp: float, progress=None) -> None
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(database, "collection.anki2")
             archive.writestr("media", json.dumps({}))
-        os.replace(partial, target)
+        _move_into_place(partial, target, replacing)
     except OSError as err:
         raise MlsquizError(f"{target}: could not write the package ({err.strerror}); nothing was replaced") from None
     finally:
-        for leftover in (partial, database):
+        for leftover in (partial, database, database + "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(leftover)
+
+
+def _move_into_place(partial: str, target: str, replacing) -> None:
+    appeared = MlsquizError(f"{target}: a file appeared there during the export; nothing was replaced")
+    if replacing is None:
+        try:
+            os.link(partial, target)  # a new name: fails rather than replace whatever appeared there meanwhile
+        except FileExistsError:
+            raise appeared from None
+        except OSError:  # no hard links here (FAT, some network drives): check, then rename
+            if os.path.lexists(target):
+                raise appeared from None
+            os.replace(partial, target)
+        return
+    now = os.lstat(target)
+    if (now.st_dev, now.st_ino) != (replacing.st_dev, replacing.st_ino) or not stat.S_ISREG(now.st_mode):
+        raise MlsquizError(f"{target}: was changed during the export; nothing was replaced")
+    os.replace(partial, target)

@@ -6,6 +6,7 @@ adds the review log, so that Anki's "import scheduling" continues the same sched
 """
 
 import datetime
+import json
 
 ANKI_REVIEW = 2  # card type and queue of a card in review
 
@@ -15,16 +16,17 @@ def anki_button(grade: int) -> int:
     return 1 if grade < 3 else grade - 1
 
 
-def progress_writer(states: dict[str, dict], reviews: dict[str, list]):
-    """A hook for export.write_package: `states` and `reviews` are keyed by note GUID."""
+def progress_writer(states: dict[str, dict], reviews: dict[str, list], fsrs: dict[int, dict] | None = None):
+    """A hook for export.write_package: `states` and `reviews` are keyed by (note GUID, card ordinal)."""
 
     def apply(cursor) -> None:
         created = cursor.execute("SELECT crt FROM col").fetchone()[0]
         # Anki counts due days from the collection's creation day.
         first_day = datetime.datetime.fromtimestamp(created, datetime.timezone.utc).date()
         used_ids: set[int] = set()
-        for card_id, guid in cursor.execute("SELECT c.id, n.guid FROM cards c JOIN notes n ON n.id = c.nid").fetchall():
-            state = states.get(guid)
+        for card_id, guid, ordinal in cursor.execute(
+                "SELECT c.id, n.guid, c.ord FROM cards c JOIN notes n ON n.id = c.nid").fetchall():
+            state = states.get((guid, ordinal))
             if not state or state["last_review"] is None:
                 continue
             due_day = (datetime.date.fromisoformat(state["due"]) - first_day).days
@@ -33,7 +35,9 @@ def progress_writer(states: dict[str, dict], reviews: dict[str, list]):
                 (ANKI_REVIEW, ANKI_REVIEW, state["interval"], round(state["ease"] * 1000), due_day,
                  state["repetitions"], state["lapses"], card_id),
             )
-            for review in reviews.get(guid, []):
+            if fsrs and state["id"] in fsrs:  # under FSRS: Anki's memory state fields (s, d, dr) in card data
+                cursor.execute("UPDATE cards SET data = ? WHERE id = ?", (json.dumps(fsrs[state["id"]]), card_id))
+            for review in reviews.get((guid, ordinal), []):
                 moment = datetime.datetime.fromisoformat(review["reviewed_at"])
                 log_id = int(moment.timestamp() * 1000)
                 while log_id in used_ids:  # the log's key is the answer time in ms: keep two answers apart

@@ -1,7 +1,7 @@
 """The collection's schema as an ordered list of named steps. Never rename or edit a step that shipped."""
 
-# 'MLSQ': marks a file as an mlsquiz collection, so another app's SQLite file is never mistaken for one.
-APPLICATION_ID = 0x4D4C5351
+from .schema import APPLICATION_ID
+
 MIGRATION_SET = "mlsquiz"
 
 
@@ -119,6 +119,11 @@ def m003_denormalised_counts(db) -> None:
     )
 
 
+def current_card_state_name(row: str) -> str:
+    """card_state_name as the kept counts file cards since m006: suspended cards under 'suspended'."""
+    return card_state_name(row).replace("THEN 'retired' WHEN", f"THEN 'retired' WHEN {row}.suspended = 1 THEN 'suspended' WHEN", 1)
+
+
 def card_state_name(row: str) -> str:
     """SQL for a card's state (new | learning | young | mature | retired) from a card_state row alias."""
     return (f"CASE WHEN {row}.retired = 1 THEN 'retired' WHEN {row}.last_review IS NULL THEN 'new' "
@@ -148,25 +153,203 @@ def m004_card_counts(db) -> None:
     db.execute("CREATE INDEX card_state_hardest ON card_state (retired, lapses DESC, ease)")
 
 
+def _card_counts_triggers(db, ease_sql: str) -> None:
+    add = f"""INSERT INTO card_counts VALUES (coalesce(new.deck, ''), coalesce(new.section, ''), {{state}},
+               {ease_sql.format(row='new')}, 1) ON CONFLICT DO UPDATE SET cards = cards + 1;"""
+    remove = f"""UPDATE card_counts SET cards = cards - 1 WHERE deck = coalesce(old.deck, '')
+               AND section = coalesce(old.section, '') AND state = {{state}} AND ease = {ease_sql.format(row='old')};"""
+    for name in ("insert", "update", "delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS card_counts_on_{name}")
+    db.execute(f"CREATE TRIGGER card_counts_on_insert AFTER INSERT ON card_state BEGIN "
+               f"{add.format(state=card_state_name('new'))} END")
+    db.execute(f"CREATE TRIGGER card_counts_on_update AFTER UPDATE ON card_state BEGIN "
+               f"{remove.format(state=card_state_name('old'))} {add.format(state=card_state_name('new'))} END")
+    db.execute(f"CREATE TRIGGER card_counts_on_delete AFTER DELETE ON card_state BEGIN "
+               f"{remove.format(state=card_state_name('old'))} END")
+
+
+def rebuild_card_counts(db) -> None:
+    db.execute("DELETE FROM card_counts")
+    db.execute(
+        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {card_state_name('s')},
+              round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
+    )
+
+
+def rebuild_day_tables(db) -> None:
+    """Recount study_days and section_days from the review log (cards counted under their current section)."""
+    db.execute("DELETE FROM study_days")
+    db.execute(
+        """INSERT INTO study_days (day, reviews, answer_ms)
+           SELECT study_day, count(*), coalesce(sum(answer_ms), 0) FROM reviews WHERE kind <> 'forget'
+           GROUP BY study_day"""
+    )
+    db.execute("DELETE FROM section_days")
+    db.execute(
+        """INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
+           SELECT r.study_day, c.deck, c.section, count(*), count(*) FILTER (WHERE r.kind = 'review'),
+                  count(*) FILTER (WHERE r.kind = 'review' AND r.grade >= 3), coalesce(sum(r.answer_ms), 0)
+           FROM reviews r JOIN cards c ON c.id = r.card WHERE r.kind <> 'forget' GROUP BY r.study_day, c.deck, c.section"""
+    )
+
+
 def m005_exact_numbers(db) -> None:
-    """Lead: exact SM-2 replay, day tables that follow the review log, ease counted to 0.01, deck meta."""
+    """Exact SM-2: every state replayed from its reviews; day tables that follow the review log (no empty days,
+    reviews move with their card's section); ease counted to 0.01; deck meta (exam facts) kept as JSON."""
+    from .store.replay import recompute_states
+
     db.execute("ALTER TABLE decks ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+    # Card counts by ease to the hundredth (SM-2 eases are whole hundredths), rows that reach 0 removed.
+    _card_counts_triggers(db, "round({row}.ease, 2)")
+    db.execute("DROP TRIGGER section_days_on_undo")
+    db.execute(
+        """CREATE TRIGGER section_days_on_undo AFTER DELETE ON reviews BEGIN
+             UPDATE section_days SET reviews = reviews - 1, scheduled = scheduled - (old.kind = 'review'),
+               passed = passed - (old.kind = 'review' AND old.grade >= 3),
+               answer_ms = answer_ms - coalesce(old.answer_ms, 0)
+             WHERE day = old.study_day AND (deck, section) = (SELECT deck, section FROM cards WHERE id = old.card);
+             DELETE FROM section_days WHERE day = old.study_day AND reviews <= 0;
+           END"""
+    )
+    # A card moved to another section (or deck) by an import takes its reviews along.
+    db.execute(
+        """CREATE TRIGGER section_days_follow_card AFTER UPDATE OF deck, section ON cards
+           WHEN old.deck IS NOT new.deck OR old.section IS NOT new.section BEGIN
+             UPDATE section_days SET reviews = section_days.reviews - m.n, scheduled = section_days.scheduled - m.s,
+               passed = section_days.passed - m.p, answer_ms = section_days.answer_ms - m.ms
+             FROM (SELECT study_day, count(*) AS n, count(*) FILTER (WHERE kind = 'review') AS s,
+                          count(*) FILTER (WHERE kind = 'review' AND grade >= 3) AS p,
+                          coalesce(sum(answer_ms), 0) AS ms
+                   FROM reviews WHERE card = new.id GROUP BY study_day) AS m
+             WHERE section_days.day = m.study_day AND section_days.deck = old.deck
+               AND section_days.section = old.section;
+             DELETE FROM section_days WHERE reviews <= 0 AND day IN (SELECT study_day FROM reviews WHERE card = new.id);
+             INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
+               SELECT study_day, new.deck, new.section, count(*), count(*) FILTER (WHERE kind = 'review'),
+                      count(*) FILTER (WHERE kind = 'review' AND grade >= 3), coalesce(sum(answer_ms), 0)
+               FROM reviews WHERE card = new.id GROUP BY study_day
+               ON CONFLICT (day, deck, section) DO UPDATE SET reviews = reviews + excluded.reviews,
+                 scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed,
+                 answer_ms = answer_ms + excluded.answer_ms;
+           END"""
+    )
+    rebuild_day_tables(db)
+    changed = recompute_states(db.conn)
+    rebuild_card_counts(db)
+    if changed:
+        note_for_learner(db, f"SM-2 now computes intervals exactly: {changed} card schedules were recomputed "
+                             "from their review history (some due dates moved by a day)")
+
+
+def note_for_learner(db, text: str) -> None:
+    """A line the command that opened the collection prints once (migrations cannot print themselves)."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS upgrade_notes (text TEXT NOT NULL)")
+    db.execute("INSERT INTO upgrade_notes VALUES (?)", (text,))
 
 
 def m006_card_management(db) -> None:
-    """Card management (suspend, bury, leeches): filled by the daily-use work."""
+    """Card management: suspended, buried (the study day it is buried for) and leech flags beside each card's
+    state. Suspended cards leave sessions, counts and exports (card_counts files them under 'suspended'); buried
+    ones leave that day's queue only. A 'forget' row in the review log resets a card (replay.py) and is no answer,
+    so the day tables skip it."""
+    db.execute("ALTER TABLE card_state ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE card_state ADD COLUMN buried_until TEXT")
+    db.execute("ALTER TABLE card_state ADD COLUMN leech INTEGER NOT NULL DEFAULT 0")
+    # The queue and count queries filter on the flags too: keep them inside the indexes, so `due` stays index-only.
+    db.execute("DROP INDEX IF EXISTS card_state_active_due")
+    db.execute("DROP INDEX IF EXISTS card_state_deck_due")
+    db.execute("CREATE INDEX card_state_active_due ON card_state "
+               "(retired, suspended, due, deck, position, buried_until)")
+    db.execute("CREATE INDEX card_state_deck_due ON card_state (deck, retired, suspended, due, position, buried_until)")
+    # Patch the kept tables' triggers in place (whatever earlier steps made them): no card is suspended and no
+    # forget row exists yet, so the counts themselves need no rebuild.
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, table, sql in triggers:
+        patched = sql
+        if name.startswith("card_counts_on_"):
+            for row in ("new", "old"):
+                patched = patched.replace(f"THEN 'retired' WHEN {row}.",
+                                          f"THEN 'retired' WHEN {row}.suspended = 1 THEN 'suspended' WHEN {row}.")
+        elif table == "reviews":
+            patched = patched.replace("AFTER INSERT ON reviews BEGIN",
+                                      "AFTER INSERT ON reviews WHEN new.kind <> 'forget' BEGIN")
+            patched = patched.replace("AFTER DELETE ON reviews BEGIN",
+                                      "AFTER DELETE ON reviews WHEN old.kind <> 'forget' BEGIN")
+        elif table == "cards":  # a card moving section carries its answers along, not its forget rows
+            patched = patched.replace("FROM reviews WHERE card = new.id", "FROM reviews WHERE card = new.id "
+                                      "AND kind <> 'forget'")
+        if patched != sql:
+            db.execute(f"DROP TRIGGER {name}")
+            db.execute(patched)
 
 
 def m007_memory_model(db) -> None:
-    """FSRS memory state and parameters: filled by the memory-model work."""
+    """FSRS memory beside every card's schedule (stability, difficulty, the study day of its last scheduled
+    review), and the parameters `mlsquiz optimize` fits, one row per fit (the latest is used)."""
+    from .store.replay import recompute_states
+
+    for column, kind in (("stability", "REAL"), ("difficulty", "REAL"), ("last_review_day", "TEXT")):
+        db.execute(f"ALTER TABLE card_state ADD COLUMN {column} {kind}")
+    db["memory_parameters"].create(
+        {"id": int, "fitted_on": str, "reviews": int, "log_loss_before": float, "log_loss_after": float,
+         "parameters": str},
+        pk="id", not_null={"fitted_on", "reviews", "parameters"},
+    )
+    # Covers `stats`'s predicted retention: recall of every seen card in one ordered index scan, grouped by section.
+    db.execute("CREATE INDEX card_state_memory ON card_state (retired, suspended, deck, section, last_review_day, "
+               "stability)")
+    recompute_states(db.conn, snapshots=False)  # memory for every card studied so far (SM-2 unchanged)
 
 
 def m008_review_identity(db) -> None:
-    """Review identity across machines and Anki ids: filled by the Anki/merge work."""
+    """A review's identity across machines (`uid`), so merging two collections is a union of their logs.
+
+    New answers get a random uid (a trigger, so every writer is covered); an answer imported from Anki gets
+    `anki-<revlog id>`, which makes re-importing a package a no-op. Reviews already logged get a uid derived from
+    what they are, so two copies of one old collection agree on it."""
+    db.execute("ALTER TABLE reviews ADD COLUMN uid TEXT")
+    db.execute(
+        """UPDATE reviews SET uid = 'm-' || (SELECT deck || '/' || card_id FROM cards WHERE cards.id = reviews.card)
+             || '@' || reviewed_at || '#' || id"""
+    )
+    db.execute("CREATE UNIQUE INDEX reviews_uid ON reviews (uid)")
+    db.execute(
+        """CREATE TRIGGER reviews_get_uid AFTER INSERT ON reviews WHEN new.uid IS NULL BEGIN
+             UPDATE reviews SET uid = lower(hex(randomblob(16))) WHERE id = new.id;
+           END"""
+    )
+
+
+def m009_exam_preparation(db) -> None:
+    """Exam preparation: one exam date per deck; practice-exam attempts, the questions each drew (so a killed
+    attempt is still known) and cards a practice exam sent to a later quiz. Practice answers themselves go into
+    `reviews` as kind 'exam': the kept tables count them as answers, never as scheduled reviews (m003/m006)."""
+    db.execute(
+        """CREATE TABLE exam_dates (deck TEXT PRIMARY KEY REFERENCES decks (id), exam_day TEXT NOT NULL,
+             set_at TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE practice_attempts (id INTEGER PRIMARY KEY, deck TEXT NOT NULL REFERENCES decks (id),
+             started_at TEXT NOT NULL, study_day TEXT NOT NULL, seconds_allowed INTEGER NOT NULL,
+             status TEXT NOT NULL DEFAULT 'running', seconds_used INTEGER, right INTEGER, questions INTEGER NOT NULL,
+             scaled INTEGER, passed INTEGER)"""
+    )
+    db.execute(
+        """CREATE TABLE practice_questions (attempt INTEGER NOT NULL REFERENCES practice_attempts (id),
+             position INTEGER NOT NULL, card INTEGER NOT NULL REFERENCES cards (id), section TEXT,
+             flagged INTEGER NOT NULL DEFAULT 0, answer TEXT, right INTEGER, review INTEGER,
+             PRIMARY KEY (attempt, position))"""
+    )
+    db.execute(
+        """CREATE TABLE practice_requeue (card INTEGER PRIMARY KEY REFERENCES cards (id), day TEXT NOT NULL)"""
+    )
+    # Readiness reads every seen card's memory in one pass: keep it (difficulty too) inside an index.
+    db.execute("""CREATE INDEX card_state_exam ON card_state (deck, retired, suspended, stability, last_review_day,
+                    difficulty, section)""")
 
 
 MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts, m005_exact_numbers,
-              m006_card_management, m007_memory_model, m008_review_identity]
+              m006_card_management, m007_memory_model, m008_review_identity, m009_exam_preparation]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

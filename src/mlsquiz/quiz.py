@@ -1,137 +1,25 @@
-"""The questionary loop: shows each card, reads the answer and the grade, saves it before the next card.
+"""The study loop: shows each card on a clean screen, reads the answer and the grade, saves it before the next.
 
-Prompts go through `Prompter`, whose prompt_toolkit input and output are parameters, so tests drive it
-with a pipe instead of a terminal.
+How a question is asked (keys, wrapping, questionary) lives in `prompter`; this module decides what is shown.
 """
 
 import contextlib
-import os
-import random
-import shutil
 import sys
 import time
 
 from . import answers
+from .prompter import BACK, GRADES, QUIT, UNDO, Prompter, Quit, wrapped  # noqa: F401  (the quiz's interface)
 from .render import shorten, terminal_safe
-
-GRADES = [
-    (5, "perfect: right, without hesitation"),
-    (4, "right, after some hesitation"),
-    (3, "right, but with serious difficulty"),
-    (2, "wrong, but the answer felt familiar"),
-    (1, "wrong; remembered it on seeing the answer"),
-    (0, "blackout: no idea at all"),
-]
-UNDO, QUIT = "undo", "quit"
-# SGR codes for our own lines (card text is made terminal-safe first); questionary styles its prompts itself.
-STYLES = {"status": "2", "prompt": "1", "answer": "1", "right": "1;32", "wrong": "1;31", "note": "33", "link": "2"}
-MAX_WIDTH = 100  # long explanations read better in a column than across a wide terminal
-
-
-class Quit(Exception):
-    """The learner asked to stop: Ctrl-C, Ctrl-D or "quit"."""
-
-
-class Prompter:
-    """Asks through questionary and tells through `write`; colour only on a terminal that wants it."""
-
-    def __init__(self, input=None, output=None, write=None, rng=None, width=None, colour=None):
-        from .charts import use_colour
-
-        self.io = {key: value for key, value in (("input", input), ("output", output)) if value is not None}
-        self.write = write or (lambda text="": print(text, flush=True))
-        self.rng = rng or random.Random()
-        self.width = min(width or shutil.get_terminal_size().columns, MAX_WIDTH)  # columns; lines stop one short
-        self.colour = (write is None and use_colour() and os.environ.get("TERM") != "dumb") if colour is None \
-            else colour
-
-    def say(self, text: str = "", style: str | None = None, hang: int = 0) -> None:
-        """Print a line of our own, word-wrapped to the terminal; `hang` indents the lines after the first."""
-        lines = wrapped(text, self.width - 1, hang)
-        if style and self.colour:
-            lines = [f"\x1b[{STYLES[style]}m{line}\x1b[0m" for line in lines]
-        self.write("\n".join(lines))
-
-    def _ask(self, question):
-        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-        quit_keys = KeyBindings()
-
-        @quit_keys.add("c-d", eager=True)
-        def _end_of_input(event):
-            event.app.exit(exception=EOFError)
-
-        application = question.application
-        application.key_bindings = merge_key_bindings([application.key_bindings, quit_keys])
-        try:
-            value = question.unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            raise Quit from None
-        if value is None:
-            raise Quit
-        return value
-
-    def text(self, message: str) -> str:
-        import questionary
-
-        value = self._ask(questionary.text(message, qmark="?", **self.io))
-        if value.strip().lower() == QUIT:
-            raise Quit
-        return value
-
-    def select(self, message: str, options: list[str], *, search: bool = True) -> str:
-        import questionary
-
-        return self._ask(questionary.select(
-            message, choices=safe_choices(options), qmark="?", use_search_filter=search, use_jk_keys=not search,
-            instruction="(arrows or type to filter, Enter to choose)" if search else None, **self.io))
-
-    def checkbox(self, message: str, options: list[str]) -> list[str]:
-        import questionary
-
-        return self._ask(questionary.checkbox(
-            message, choices=safe_choices(options), qmark="?", use_search_filter=True, use_jk_keys=False,
-            instruction="(Space to tick, type to filter, Enter when done)", **self.io))
-
-    def grade(self, default: int | None) -> int | str:
-        import questionary
-        from questionary import Choice
-
-        choices = [Choice(meaning, value=grade, shortcut_key=str(grade)) for grade, meaning in GRADES]
-        choices += [Choice("undo previous card", value=UNDO, shortcut_key="u"),
-                    Choice("quit (your answers are saved)", value=QUIT, shortcut_key="q")]
-        chosen = self._ask(questionary.select(
-            "Grade", choices=choices, default=next((c for c in choices if c.value == default), None),
-            use_shortcuts=True, qmark="?", instruction="(number keys or arrows, Enter)", **self.io))
-        if chosen == QUIT:
-            raise Quit
-        return chosen
-
-
-def safe_choices(options: list[str]) -> list:
-    """Card options as questionary choices: the title shown is terminal-safe, the value is the option itself."""
-    from questionary import Choice
-
-    return [Choice(terminal_safe(option, keep_newlines=False), value=option) for option in options]
-
-
-def wrapped(text: str, width: int, hang: int = 0) -> list[str]:
-    """Word-wrapped lines (never cutting a word unless it is longer than a line); the text's own newlines stay."""
-    import textwrap
-
-    lines = []
-    for paragraph in text.split("\n"):
-        lines += textwrap.wrap(paragraph, max(width, 20), subsequent_indent=" " * hang, break_on_hyphens=False,
-                               drop_whitespace=True) or [""]
-    return lines
 
 
 def present(card: dict, prompter: Prompter) -> bool | None:
     """Ask the card; returns whether the answer was right (None for free recall, graded by the learner)."""
     content, kind, say = card["content"], card["type"], prompter.say
-    say(terminal_safe(card["prompt"]), "prompt")
+    say(terminal_safe(answers.cloze_shown(content) if kind == "cloze" else card["prompt"]), "prompt")
+    arrow = " → " if _can_encode("→") else " -> "
     if kind == "basic":
-        prompter.text("Recall the answer, then press Enter to reveal:")
+        prompter.text("Recall it, then Enter to reveal:" if prompter.narrow else
+                      "Recall the answer, then press Enter to reveal:")
         say()
         say(f"Answer: {terminal_safe(content['answer'])}", "answer", hang=8)
         right = None
@@ -144,17 +32,12 @@ def present(card: dict, prompter: Prompter) -> bool | None:
         say(f"You ticked: {terminal_safe('; '.join(ticked)) or '(nothing)'}", hang=12)
         right = answers.multi_is_right(ticked, content)
     elif kind == "order":
-        remaining = prompter.rng.sample(content["items"], len(content["items"]))
-        built = []
-        while len(remaining) > 1:
-            picked = prompter.select(f"Item {len(built) + 1} of {len(content['items'])}", remaining)
-            built.append(picked)
-            remaining.remove(picked)
-        built += remaining
-        say(f"Your order: {terminal_safe((' → ' if _can_encode('→') else ' -> ').join(built))}", hang=12)
+        built = build_order(prompter, content["items"])
+        say(f"Your order: {terminal_safe(arrow.join(built))}", hang=12)
         right = answers.order_is_right(built, content)
     else:
-        right = answers.typed_is_right(prompter.text("Your answer:"), content)
+        check = answers.cloze_is_right if kind == "cloze" else answers.typed_is_right
+        right = check(prompter.text("Your answer:"), content)
     if right is not None:
         from .deck import answer_text
 
@@ -166,10 +49,45 @@ def present(card: dict, prompter: Prompter) -> bool | None:
             answer = answer.replace(" → ", " -> ")
         say()
         say(f"{verdict} Answer: {terminal_safe(answer)}", "right" if right else "wrong", hang=len(verdict) + 1)
+        if not right and kind == "multi":
+            for line in multi_mistakes(ticked, content):
+                say(line, "wrong", hang=2)
+        if not right and kind == "order":
+            say(order_mistake(built, content["items"], arrow), "wrong", hang=2)
     say(f"Why: {terminal_safe(content['explanation'])}", hang=5)
     if content.get("link"):
         say(f"Link: {terminal_safe(content['link'])}", "link")
     return right
+
+
+def build_order(prompter: Prompter, items: list[str]) -> list[str]:
+    """Pick the first item, then the next from those left; Backspace (on an empty filter) takes a pick back."""
+    shuffled = prompter.rng.sample(items, len(items))
+    built: list[str] = []
+    while len(built) < len(items) - 1:
+        remaining = [item for item in shuffled if item not in built]
+        picked = prompter.select(f"Item {len(built) + 1} of {len(items)}", remaining, back=bool(built))
+        if picked == BACK:
+            prompter.say(f"(took back: {terminal_safe(built.pop())})", "note")
+        else:
+            built.append(picked)
+    return built + [item for item in shuffled if item not in built]
+
+
+def multi_mistakes(ticked: list[str], content: dict) -> list[str]:
+    """What a wrong select-all answer got wrong: the right options left out, and the wrong ones ticked."""
+    right = content["answers"]
+    missed = [option for option in content["options"] if option in right and option not in ticked]
+    wrong = [option for option in content["options"] if option not in right and option in ticked]
+    lines = [f"- missed: {terminal_safe('; '.join(missed))}"] if missed else []
+    return lines + ([f"- ticked wrongly: {terminal_safe('; '.join(wrong))}"] if wrong else [])
+
+
+def order_mistake(built: list[str], items: list[str], arrow: str = " → ") -> str:
+    """Where a wrong order first went astray, and the right sequence."""
+    position = next(n for n, (given, wanted) in enumerate(zip(built, items)) if given != wanted)
+    return (f"- position {position + 1} should be {terminal_safe(items[position])}, not "
+            f"{terminal_safe(built[position])}; right order: {terminal_safe(arrow.join(items))}")
 
 
 def _can_encode(text: str) -> bool:
@@ -181,11 +99,15 @@ def _can_encode(text: str) -> bool:
 
 
 def status_line(position: int, total: int, counts: dict, section: str, cram: bool = False, width: int = 80) -> str:
-    """`[3/12] 4 due · 5 new · 1 re-drill | Section title`, on one line of `width` columns."""
+    """`[3/12] 4 due · 5 new · 1 re-drill | Section title`, on one line of `width` columns when it fits;
+    on a narrow terminal the section goes on a second line rather than being cut to nothing."""
     parts = [f"{counts['cram']} to cram"] if cram else [f"{counts['due']} due", f"{counts['new']} new"]
     parts.append(f"{counts['redrill']} re-drill")
-    head = f"[{position}/{total}] {' · '.join(parts) if _can_encode('·') else ', '.join(parts)} | "
-    return head + shorten(section, max(width - 1 - len(head), 12))
+    head = f"[{position}/{total}] {' · '.join(parts) if _can_encode('·') else ', '.join(parts)}"
+    room = width - 1 - len(head) - 3
+    if room >= min(len(section), 20):
+        return f"{head} | {shorten(section, room)}"
+    return f"{shorten(head, width - 1)}\n{shorten(section, width - 1)}"
 
 
 def run_session(session, prompter: Prompter, save, undo, section_title) -> float:
@@ -203,27 +125,43 @@ def run_session(session, prompter: Prompter, save, undo, section_title) -> float
 
 
 def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> None:
-    """Show one card, take its answer and grade, and save it (or take back the previous card)."""
+    """Show one card, take its answer and grade, and save it (or take back the previous card).
+
+    Quitting at the grade prompt of a checked card keeps that answer, under the grade Enter would have given."""
     say = prompter.say
     total = len(session.answered) + len(session.queue)
-    say()
+    prompter.new_screen()
     say(status_line(len(session.answered) + 1, total, session.counts(), section_title(step.card), session.cram,
                     prompter.width), "status")
+    for note in prompter.take_notes():
+        say(note, "note")
     if step.redrill:
         say("(re-drill: this card comes back until you grade it 4 or 5)", "note")
     shown = time.monotonic()
     right = present(step.card, prompter)
-    grade = prompter.grade(answers.default_grade(right) if right is not None else None)
+    default = answers.default_grade(right) if right is not None else answers.default_grade(True)  # never 5
+    while True:
+        try:
+            grade = prompter.grade(default, answered=right is not None)
+        except Quit:
+            if right is None:
+                raise
+            grade = QUIT
+        if grade != UNDO or session.answered:
+            break
+        say("Nothing to undo yet: this is the first card of the session.", "note")
     with _interrupt_deferred():  # the store and the session's record of an answer stay in step
         if grade == UNDO:
             taken_back = session.undo()
-            if taken_back is not None:
-                undo(taken_back.review_id)
+            undo_note = undo(taken_back.review_id)
         else:
             answer_ms = round((time.monotonic() - shown) * 1000)
-            session.record(grade, save(step, grade, answer_ms))
+            kept = default if grade == QUIT else grade
+            session.record(kept, save(step, kept, answer_ms), answer_ms)
+    if grade == QUIT:
+        raise Quit
     if grade == UNDO:
-        say("Undone: the previous card is back as it was." if taken_back else "Nothing to undo yet.", "note")
+        prompter.note_for_next_card(undo_note or "Undone: the previous card is back as it was.")
 
 
 @contextlib.contextmanager

@@ -1,16 +1,17 @@
 """Text output for the terminal: safe strings, tables, shortening to fit 80 columns."""
 
-import re
 import sys
 import unicodedata
 
-# C0/C1 controls (ESC included) and the bidi overrides that could reorder what the terminal shows.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from .output import neutralise
+
+# Commands need not call terminal_safe for safety: output.SafeStream neutralises all they print. It is for
+# layout (one line per value, widths measured on what will be shown) and for the quiz's own screen.
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
     """Card text made harmless for a terminal: no escape sequences, no control characters."""
-    text = _UNSAFE.sub("\ufffd", text)
+    text = neutralise(text)
     return text if keep_newlines else text.replace("\n", " ").replace("\t", " ")
 
 

@@ -27,6 +27,7 @@ class Answered:
     review_id: int
     requeued: Step | None
     first_try: bool
+    answer_ms: int = 0
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Session:
     queue: deque = field(default_factory=deque)
     cram: bool = False
     answered: list[Answered] = field(default_factory=list)
+    left_out: set = field(default_factory=set)  # ids of cards suspended during the session
 
     @classmethod
     def build(cls, due_cards: list[dict], new_cards: list[dict], *, cram: bool = False) -> "Session":
@@ -59,15 +61,15 @@ class Session:
                 counts["due"] += 1
         return counts
 
-    def record(self, grade: int, review_id: int) -> Answered:
+    def record(self, grade: int, review_id: int, answer_ms: int = 0) -> Answered:
         """The front card was answered: drop it, and re-queue it while it is graded below 4."""
         step = self.queue.popleft()
         requeued = None
-        if grade < PASSING_DRILL_GRADE:
+        if grade < PASSING_DRILL_GRADE and step.card["id"] not in self.left_out:
             requeued = Step(step.card, "cram" if self.cram else "drill", redrill=True)
             position = min(REDRILL_GAP, len(self.queue))
             self.queue.insert(position, requeued)
-        answer = Answered(step, grade, review_id, requeued, first_try=not step.redrill)
+        answer = Answered(step, grade, review_id, requeued, first_try=not step.redrill, answer_ms=answer_ms)
         self.answered.append(answer)
         return answer
 
@@ -76,14 +78,21 @@ class Session:
         if not self.answered:
             return None
         answer = self.answered.pop()
-        if answer.requeued is not None:
+        self.left_out.discard(answer.step.card["id"])  # the undone answer may be what suspended it
+        if answer.requeued is not None and answer.requeued in self.queue:  # not dropped meanwhile
             self.queue.remove(answer.requeued)
         self.queue.appendleft(answer.step)
         return answer
 
+    def drop_card(self, card_id: int) -> None:
+        """A card leaves the session (suspended as a leech while being answered): no re-drill, no later step."""
+        self.left_out.add(card_id)
+        front = self.queue[0] if self.queue else None
+        self.queue = deque(step for step in self.queue if step is front or step.card["id"] != card_id)
+
     def summary(self) -> dict:
         """Cards reviewed (first answers), how many of those were graded 3 or more, cards sent back for a re-drill,
-        re-drills still waiting (the learner quit first), and all answers."""
+        re-drills still waiting (the learner quit first), all answers, and the time spent answering."""
         first = [a for a in self.answered if a.first_try]
         return {
             "reviewed": len(first),
@@ -91,4 +100,14 @@ class Session:
             "redrilled": len({a.step.card["id"] for a in self.answered if a.requeued is not None}),
             "redrill_left": sum(1 for step in self.queue if step.redrill),
             "answers": len(self.answered),
+            "answer_ms": sum(a.answer_ms for a in self.answered),
         }
+
+
+def studied_phrase(cards: int, answers: int, answer_ms: int) -> str:
+    """How the quiz summary and `stats` both say what was studied: cards, and answers beyond a card's first
+    (re-drills), in the time spent answering. One wording, so the two always agree."""
+    minutes, seconds = divmod(round(answer_ms / 1000), 60)
+    redrills = answers - cards
+    extra = f" (+ {redrills} re-drill{'' if redrills == 1 else 's'})" if redrills else ""
+    return f"{cards} card{'' if cards == 1 else 's'} reviewed{extra} in {minutes}m {seconds:02d}s"

@@ -2,20 +2,42 @@
 
 from .errors import UsageError
 
-DEFAULTS = {"new_per_day": 10, "reviews_per_day": 200, "rollover_hour": 4}
+DEFAULTS = {"new_per_day": 10, "reviews_per_day": 200, "rollover_hour": 4, "scheduler": "sm2",
+            "desired_retention": 0.9, "leech_lapses": 8, "leech_action": "suspend",
+            "exam_final_days": 7}
 HELP = {
     "new_per_day": "new cards introduced per study day, across all sessions",
     "reviews_per_day": "due cards reviewed per study day, across all sessions",
     "rollover_hour": "local hour (0-23) at which a new study day starts",
+    "scheduler": "sm2 or fsrs: which model sets review intervals (switching recomputes every schedule)",
+    "desired_retention": "fsrs only: the recall probability (0.70-0.99) at which a card falls due",
+    "leech_lapses": "lapses (grades below 3) after which a card is a leech",
+    "leech_action": "suspend or tag: what happens to a leech (tag keeps it in sessions)",
+    "exam_final_days": "with an exam date: the last days before it in which every card is shown once more",
 }
-RANGES = {"new_per_day": (0, 100_000), "reviews_per_day": (0, 1_000_000), "rollover_hour": (0, 23)}
+CHOICES = {"scheduler": ("sm2", "fsrs"), "leech_action": ("suspend", "tag")}
+RANGES = {"new_per_day": (0, 100_000), "reviews_per_day": (0, 1_000_000), "rollover_hour": (0, 23),
+          "desired_retention": (0.70, 0.99), "leech_lapses": (1, 1000),
+          "exam_final_days": (1, 60)}
 
 
-def parse_setting(key: str, value: str) -> int:
+def parse_setting(key: str, value: str) -> int | float | str:
     """Validate one setting; raises UsageError with a one-line reason."""
     if key not in DEFAULTS:
         raise UsageError(f"unknown setting {key!r} (known: {', '.join(DEFAULTS)})")
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise UsageError(f"{key} must be one of {', '.join(CHOICES[key])}, not {value!r}")
+        return value
     low, high = RANGES[key]
+    if isinstance(DEFAULTS[key], float):
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise UsageError(f"{key} must be a number from {low:.2f} to {high:.2f}, not {value!r}")
+        return number
     try:
         number = int(value)
     except ValueError:
@@ -25,6 +47,6 @@ def parse_setting(key: str, value: str) -> int:
     return number
 
 
-def effective_settings(stored: dict[str, str]) -> dict[str, int]:
-    """Defaults overlaid with what the collection stores."""
-    return {key: int(stored.get(key, default)) for key, default in DEFAULTS.items()}
+def effective_settings(stored: dict[str, str]) -> dict[str, int | float | str]:
+    """Defaults overlaid with what the collection stores, each of its default's type."""
+    return {key: type(default)(stored.get(key, default)) for key, default in DEFAULTS.items()}

@@ -1,10 +1,13 @@
-"""SM-2 (SuperMemo 2, Wozniak) as pure code: a card's state and what one graded review does to it."""
+"""SM-2 (SuperMemo 2, Wozniak) as pure code: a card's state and what one graded review does to it.
+
+The arithmetic is exact: ease is worked in whole hundredths, so `ceil(interval × ease)` never picks up a day
+from float noise (140 × 3.0 is 420, not 421)."""
 
 import datetime
-import math
 from dataclasses import dataclass
 
 MIN_EASE = 1.3
+INITIAL_EASE = 2.5
 # Anki's ceiling too: without one, a long run of passes overflows the calendar (year 9999).
 MAX_INTERVAL = 36_500
 
@@ -12,34 +15,45 @@ MAX_INTERVAL = 36_500
 @dataclass(frozen=True)
 class CardState:
     repetitions: int = 0
-    ease: float = 2.5
+    ease: float = INITIAL_EASE  # always a whole number of hundredths (2.36, 1.3)
     interval: int = 0  # days
     due: datetime.date | None = None
 
 
-def next_ease(ease: float, grade: int) -> float:
+def hundredths(ease: float) -> int:
+    """An ease as an exact whole number of hundredths (stored eases are floats like 2.36)."""
+    return round(ease * 100)
+
+
+def next_ease_hundredths(ease: int, grade: int) -> int:
+    """SM-2's EF' = EF + (0.1 - (5 - q)(0.08 + (5 - q) 0.02)), in hundredths: all integers, no rounding."""
     miss = 5 - grade
-    return max(MIN_EASE, ease + 0.1 - miss * (0.08 + miss * 0.02))
+    return max(round(MIN_EASE * 100), ease + 10 - miss * (8 + 2 * miss))
+
+
+def next_ease(ease: float, grade: int) -> float:
+    return next_ease_hundredths(hundredths(ease), grade) / 100
 
 
 def review(state: CardState, grade: int, today: datetime.date) -> CardState:
     """The state after answering with `grade` (0..5) on study day `today`."""
     if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
         raise ValueError(f"grade must be an integer from 0 to 5, not {grade!r}")
+    ease = hundredths(state.ease)
     if grade >= 3:
         if state.repetitions == 0:
             interval = 1
         elif state.repetitions == 1:
             interval = 6
         else:
-            # The ease before this review's update, as SM-2 prescribes.
-            interval = min(MAX_INTERVAL, max(1, math.ceil(state.interval * state.ease)))
+            # The ease before this review's update, as SM-2 prescribes; ceil(a / 100) as -(-a // 100).
+            interval = min(MAX_INTERVAL, max(1, -(-state.interval * ease // 100)))
         repetitions = state.repetitions + 1
     else:
         repetitions, interval = 0, 1
     return CardState(
         repetitions=repetitions,
-        ease=next_ease(state.ease, grade),
+        ease=next_ease_hundredths(ease, grade) / 100,
         interval=interval,
         due=today + datetime.timedelta(days=interval),
     )

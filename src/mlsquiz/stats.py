@@ -47,7 +47,7 @@ def ease_summary(rows: list[tuple[float, int]]) -> dict:
 
 
 def state_counts(groups) -> dict[str, int]:
-    counts = dict.fromkeys(("new", "learning", "young", "mature", "retired"), 0)
+    counts = dict.fromkeys(("new", "learning", "young", "mature", "retired", "suspended"), 0)
     for group in groups:
         counts[group["state"]] += group["cards"]
     return counts
@@ -57,7 +57,7 @@ def reviewed_ease(groups) -> list[tuple[float, int]]:
     """(ease, cards) of the active cards answered at least once."""
     totals: dict[float, int] = {}
     for group in groups:
-        if group["state"] not in ("new", "retired"):
+        if group["state"] not in ("new", "retired", "suspended"):
             totals[group["ease"]] = totals.get(group["ease"], 0) + group["cards"]
     return sorted(totals.items())
 
@@ -72,7 +72,7 @@ def section_mastery(groups, reviews, titles: dict, declared: list[tuple[str, str
     """Per (deck, section): cards, seen, mature, learning, retention; declared sections first, in their order."""
     table: dict[tuple[str, str], dict] = {}
     for group in groups:
-        if group["state"] == "retired":
+        if group["state"] in ("retired", "suspended"):  # out of the studied collection until brought back
             continue
         key = (group["deck"], group["section"])
         entry = table.setdefault(key, {"cards": 0, "seen": 0, "mature": 0, "learning": 0})
@@ -87,3 +87,17 @@ def section_mastery(groups, reviews, titles: dict, declared: list[tuple[str, str
          "retention": share(*passed.get((deck, section), (0, 0)))}
         for deck, section in order
     ]
+
+
+def predicted_retention(rows) -> dict:
+    """Average FSRS recall now over the cards seen, from (deck, section, cards, sum of recall) rows."""
+    cards = sum(row[2] for row in rows)
+    return {"predicted_now": round(sum(row[3] for row in rows) / cards, 3) if cards else None,
+            "predicted_cards": cards}
+
+
+def with_predicted_retention(sections: list[dict], rows) -> list[dict]:
+    """Each section's entry with `predicted_retention`: its seen cards' average recall now (None if none)."""
+    recall = {(row[0], row[1]): round(row[3] / row[2], 3) for row in rows}
+    return [{**section, "predicted_retention": recall.get((section["deck"], section["section"]))}
+            for section in sections]

@@ -13,7 +13,7 @@ import pexpect
 
 from conftest import MINI_DECK, venv_bin
 from mlsquiz import sm2
-from mlsquiz.store import open_collection
+from mlsquiz.bundled import open_synced as open_collection
 from mlsquiz.store.decks import card_rows
 from mlsquiz.store.study import record_answer
 
@@ -29,7 +29,7 @@ def test_two_writers_on_one_card_apply_every_answer_to_the_current_state(mini_co
     errors = []
 
     def answer_many(count):
-        own = open_collection(mini_collection, sync_bundled=False)  # its own connection, like a second terminal
+        own = open_collection(mini_collection, sync=False)  # its own connection, like a second terminal
         try:
             for n in range(count):
                 record_answer(own, card, 5, "review", f"2026-03-02T09:00:{n:02d}.000+00:00", DAY, 100,
@@ -65,9 +65,8 @@ def test_two_terminals_and_a_stats_and_export_meanwhile(mini_collection, tmp_pat
         child.expect("Recall the answer")
         child.send("\r")
         child.expect("Grade")
-    for child in (first, second):  # both grade the same card, one after the other
+    for child in (first, second):  # both grade the same card, one after the other (a grade is one key)
         child.send("5")
-        child.send("\r")
         child.expect("Choose one")
     env = {**os.environ, "MLSQUIZ_NOW": "2026-03-02 09:30", "TZ": "UTC"}
     for command in (["stats", "--deck", "mini"], ["export", "--deck", "mini", "-o", str(tmp_path / "m.apkg")]):
@@ -90,8 +89,8 @@ def test_sigkill_after_k_answers_keeps_exactly_k(mini_collection):
         db = mini_collection.with_name(f"kill-{k}.db")
         shutil.copy(mini_collection, db)
         child = spawn_quiz(db)
-        keys = [("Recall the answer", "\r"), ("Grade", "4\r"), ("Choose one", "SageMaker\r"), ("Grade", "\r"),
-                ("Select all", "Deep \x7f\x7f\x7f\x7fNeural \r"), ("Grade", "4\r")]
+        keys = [("Recall the answer", "\r"), ("Grade", "4"), ("Choose one", "SageMaker\r"), ("Grade", "\r"),
+                ("Select all", "Deep \x7f\x7f\x7f\x7fNeural \r"), ("Grade", "4")]
         answered = 0
         for expect, send in keys:
             child.expect(expect)

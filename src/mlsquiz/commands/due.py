@@ -2,7 +2,7 @@
 
 import datetime
 
-from ..store.study import count_due, count_new, next_due_date, studied_on
+from ..store.study import any_exam_date, count_due, count_new, next_due_date, studied_on
 
 
 def due_figures(collection, today: datetime.date, settings: dict, deck_id: str | None) -> dict:
@@ -10,8 +10,14 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
     new_done, reviews_done = studied_on(collection, today)
     due = count_due(collection, today, deck_id)
     new_allowed = max(0, settings["new_per_day"] - new_done)
-    new = count_new(collection, deck_id, new_allowed) if new_allowed else 0
+    new = count_new(collection, deck_id, new_allowed, today) if new_allowed else 0
     next_due = next_due_date(collection, deck_id) if not due else today
+    exam = {}
+    if any_exam_date(collection):  # paced new cards, the final window, days to the exam
+        from .exam_queue import due_counts
+
+        exam = due_counts(collection, deck_id, today, settings, due) or {}
+    due, new = exam.get("due", due), exam.get("new", new)
     return {
         "study_day": today.isoformat(),
         "due": due,
@@ -19,12 +25,26 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
         "new": new,
         "next_due": next_due.isoformat() if next_due else None,
         "days_until_next": (next_due - today).days if next_due else None,
+        **{key: exam[key] for key in ("exam_day", "days_to_exam") if key in exam},
+        **({"new_paced": True} if exam.get("paced") else {}),
     }
 
 
 def due_line(figures: dict) -> str:
+    """What can be studied today, as the quiz would count it; with an exam date, `· exam in 78 days`."""
+    if "days_to_exam" not in figures:
+        return _study_line(figures)
+    from .exam_queue import exam_suffix
+
+    return _study_line(figures) + exam_suffix(figures)
+
+
+def _study_line(figures: dict) -> str:
+    """What can be studied today, as the quiz would count it: reviews within reviews_per_day, then new cards."""
     if figures["due"] or figures["new"]:
-        return f"{figures['due']} due, {figures['new']} new today"
+        over = figures["due"] - figures["due_within_limit"]
+        beyond = f" ({over} more over today's limit)" if over else ""
+        return f"{figures['due_within_limit']} due{beyond}, {figures['new']} new today"
     days = figures["days_until_next"]
     if days is None:
         return "nothing due; nothing scheduled"

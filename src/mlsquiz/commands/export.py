@@ -24,33 +24,46 @@ def choose_deck(collection, requested: str | None) -> str:
 
 
 def run(args, context) -> int:
-    from ..export import build_package, guid_for, write_package
+    from ..export import anki_identity, build_package, check_target, write_package
     from ..store.decks import deck_row
     from ..store.export_rows import export_cards, export_reviews
     from .quiz import card_dict
 
+    if args.output:  # refused before any work (the default name is checked once the deck is known)
+        check_target(args.output, context.db_path, args.force)
     collection = context.open_collection()
     try:
         deck_id = choose_deck(collection, args.deck)
         deck = dict(deck_row(collection, deck_id))
         cards = [card_dict(row) for row in export_cards(collection, deck_id)]
         reviews = export_reviews(collection, deck_id) if args.with_progress else []
+        from ..store.memory import anki_fsrs_data
+
+        fsrs = anki_fsrs_data(collection.conn, deck_id) if args.with_progress else None  # None under SM-2
     finally:
         collection.close()
     target = args.output or f"{deck_id}.apkg"
-    package = build_package(deck, json.loads(deck["sections"] or "[]"), cards)
-    progress = None
-    if args.with_progress:
-        from ..export_progress import progress_writer
+    replacing = check_target(target, context.db_path, args.force)
+    from ..progress import progress
 
-        by_guid = {guid_for(deck_id, card["card_id"]): card for card in cards}
-        history: dict[str, list] = {}
-        for review in reviews:
-            history.setdefault(guid_for(deck_id, review["card_id"]), []).append(dict(review))
-        progress = progress_writer(by_guid, history)
-    # Notes carry the export moment as their modification time: Anki updates a note only from a newer one.
-    write_package(package, target, context.now.timestamp(), progress)
+    with progress(f"exporting {os.path.basename(target)}", len(cards)) as bars:
+        package = build_package(deck, json.loads(deck["sections"] or "[]"), cards,
+                                bars.stage("building notes", len(cards)).advance)
+        progress_hook = None
+        if args.with_progress:
+            from ..export_progress import progress_writer
+
+            key = {card["card_id"]: anki_identity(deck_id, card["card_id"], card["type"]) for card in cards}
+            by_guid = {key[card["card_id"]]: card for card in cards}  # (note GUID, card ordinal) -> card
+            history: dict[str, list] = {}
+            for review in reviews:
+                history.setdefault(key[review["card_id"]], []).append(dict(review))
+            progress_hook = progress_writer(by_guid, history, fsrs)
+        bars.stage("writing the package", None)  # genanki writes it in one call
+        # Notes carry the export moment as their modification time: Anki updates a note only from a newer one.
+        write_package(package, target, context.now.timestamp(), progress_hook, replacing)
     studied = sum(1 for card in cards if card["last_review"] is not None)
     extra = f", {studied} with their schedule and {len(reviews)} reviews" if args.with_progress else ""
-    print(f"{os.path.abspath(target)}: {len(cards)} notes, {len(cards)} cards{extra}")
+    replaced = " (replaced the earlier file)" if replacing else ""
+    print(f"{os.path.abspath(target)}: {len(cards)} notes, {len(cards)} cards{extra}{replaced}")
     return 0

@@ -25,9 +25,15 @@ def build_session(collection, args, today: datetime.date, settings: dict):
         return Session.build([card_dict(r) for r in rows[:args.limit]], [], cram=True)  # limit None: all
     new_done, reviews_done = study.studied_on(collection, today)
     review_limit = todays_allowance(settings["reviews_per_day"] if args.limit is None else args.limit, reviews_done)
+    from .exam_queue import session_rows  # exam date: paced new cards, final window; practice misses requeued
+
+    exam = session_rows(collection, args.deck, today, settings, review_limit, args.new, new_done)
+    if exam is not None:
+        due, new, _ = exam
+        return Session.build([card_dict(r) for r in due], [card_dict(r) for r in new])
     new_limit = todays_allowance(settings["new_per_day"] if args.new is None else args.new, new_done)
     due = study.due_card_rows(collection, today, args.deck, review_limit) if review_limit else []
-    new = study.new_card_rows(collection, args.deck, new_limit) if new_limit else []
+    new = study.new_card_rows(collection, args.deck, new_limit, today) if new_limit else []
     return Session.build([card_dict(r) for r in due], [card_dict(r) for r in new])
 
 
@@ -61,7 +67,7 @@ def nothing_to_do(next_due: datetime.date | None, today: datetime.date, new_wait
 
 def run(args, context) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise NotATerminalError("mlsquiz quiz needs a terminal: run it in one")
+        raise NotATerminalError("quiz needs a terminal: run it in one")
     from ..quiz import Prompter, run_session
     from ..store import study
     from .collection import require_deck
@@ -81,57 +87,118 @@ def run(args, context) -> int:
             return 0
         if not session.queue:
             print(nothing_to_do(study.next_due_date(collection, args.deck), today,
-                                study.count_new(collection, args.deck, 1) > 0))
+                                study.count_new(collection, args.deck, 1, today) > 0))
             return 0
         titles = section_titles(collection)
-        spent = run_session(session, Prompter(), answer_saver(collection, context.now, today),
-                            lambda review_id: study.undo_review(collection, review_id),
-                            lambda card: titles.get((card["deck"], card["section"]), card["section"]))
-        print_summary(session.summary(), spent, today, collection, args.deck)
+        prompter = Prompter(clear=not args.scroll)
+        for line in exam_notices(collection, {step.card["deck"] for step in session.queue}):
+            prompter.note_for_next_card(line)  # on the first card's screen, which is cleared before it is drawn
+        settings = context.settings(collection)
+        if not args.cram:
+            from .exam_queue import pace_notes
+
+            for line in pace_notes(collection, args.deck, today, settings, args.new):
+                prompter.note_for_next_card(line)
+
+        def leech_found(card: dict, lapses: int) -> None:
+            suspended = settings["leech_action"] == "suspend"
+            if suspended:
+                session.drop_card(card["id"])  # its re-drill too: a suspended card is out of this session
+            prompter.note_for_next_card(
+                f"Leech: {card['deck']}:{card['card_id']} has lapsed {lapses} times; it is tagged a leech"
+                + (f" and suspended ('mlsquiz unsuspend {card['card_id']}' brings it back)." if suspended else "."))
+
+        run_session(session, prompter, answer_saver(collection, context.now, today, settings, leech_found),
+                    answer_undoer(collection, settings),
+                    lambda card: titles.get((card["deck"], card["section"]), card["section"]))
+        for note in prompter.take_notes():  # a leech found on the last card
+            prompter.say(note, "note")
+        print_summary(session.summary(), today, collection, args.deck, prompter.width)
     finally:
         collection.close()
     return 0
 
 
-def answer_saver(collection, now: datetime.datetime, today: datetime.date):
-    """`save(step, grade, answer_ms) -> review id`, stamping each answer at `now` plus the session's elapsed time."""
+def exam_notices(collection, deck_ids: set) -> list[str]:
+    """For decks never studied: their exam's status (e.g. that the exam was retired), shown before the first card."""
+    from ..exam_status import exam_notice
+    from ..store.decks import deck_has_reviews, deck_meta
+
+    return [line for deck_id in sorted(deck_ids) if not deck_has_reviews(collection, deck_id)
+            for line in exam_notice(deck_meta(collection, deck_id))]
+
+
+def answer_saver(collection, now: datetime.datetime, today: datetime.date, settings: dict, leech_found):
+    """`save(step, grade, answer_ms) -> review id`, stamping each answer at `now` plus the session's elapsed time;
+    a scheduled answer that brings a card's lapses to `leech_lapses` tags it a leech and calls `leech_found`."""
     import time
 
     from .. import clock, sm2
-    from ..store import study
+    from ..store import manage, study
 
     origin = time.monotonic()
 
     def save(step, grade: int, answer_ms: int) -> int:
         moment = now + datetime.timedelta(seconds=time.monotonic() - origin)
         schedule = (lambda state: sm2.review(state, grade, today)) if step.kind == "review" else None
-        return study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
-                                   today, answer_ms, schedule).review_id
+        review_id = study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
+                                        today, answer_ms, schedule).review_id
+        if step.kind == "review" and grade < 3:
+            lapses = manage.mark_leech(collection, step.card["id"], settings["leech_lapses"],
+                                       settings["leech_action"] == "suspend")
+            if lapses is not None:
+                leech_found(step.card, lapses)
+        return review_id
 
     return save
 
 
-def print_summary(summary: dict, spent: float, today: datetime.date, collection, deck: str | None) -> None:
+def answer_undoer(collection, settings: dict):
+    """`undo(review id)`: the answer taken back, and the leech tag it may have brought with it."""
+    from ..store import manage, study
+
+    def undo(review_id: int) -> str | None:
+        card = manage.card_of_review(collection, review_id)
+        note = study.undo_review(collection, review_id)  # a line when another terminal answered the card since
+        if card is not None:
+            manage.unmark_leech(collection, card, settings["leech_lapses"])
+        return note
+
+    return undo
+
+
+def print_summary(summary: dict, today: datetime.date, collection, deck: str | None, width: int = 80) -> None:
+    """The session's figures, in the words `stats` uses for the day; wrapped to the terminal."""
+    from ..quiz import wrapped
+    from ..session import studied_phrase
     from ..stats import streaks
     from ..store.study import next_due_date
     from ..store.summary import all_study_days, due_on_or_before
 
     reviewed, right = summary["reviewed"], summary["right_first_try"]
-    minutes, seconds = divmod(round(spent), 60)
     next_due = next_due_date(collection, deck)
     lines = [
         ("right on the first try", f"{right} of {reviewed} ({right / reviewed:.0%}; graded 3 or better)" if reviewed
          else "-"),
-        ("re-drilled", plural(summary["redrilled"], "card") + (
+        ("sent back to re-drill", plural(summary["redrilled"], "card") + (
             f" ({summary['redrill_left']} not finished)" if summary["redrill_left"] else "")),
         ("due by tomorrow", plural(due_on_or_before(collection, today + datetime.timedelta(days=1), deck), "card")),
         ("next card due", when(next_due, today) if next_due else "none scheduled"),
         ("streak", plural(streaks(all_study_days(collection), today)["current"], "study day")),
     ]
+    from .exam_queue import summary_line
+
+    lines += summary_line(collection, deck, today)  # ("exam", "2027-02-15 (exam in 78 days)") with an exam date
     print()
-    print(f"Session done: {plural(reviewed, 'card')} reviewed in {minutes}m {seconds:02d}s.")
+    for line in wrapped(f"Session done: {studied_phrase(reviewed, summary['answers'], summary['answer_ms'])}.",
+                        width - 1, 2):
+        print(line)
+    label_width = max(len(label) for label, _ in lines) + 2
+    aligned = all(2 + label_width + len(value) <= width - 1 for _, value in lines)
     for label, value in lines:
-        print(f"  {label:<25}{value}")
+        text = f"  {label:<{label_width}}{value}" if aligned else f"  {label}: {value}"
+        for line in wrapped(text, width - 1, 4):
+            print(line)
 
 
 def plural(count: int, noun: str) -> str:

@@ -2,6 +2,7 @@
 
 import json
 
+from ..exam_status import exam_notice
 from ..roadmap import stage_progress
 
 
@@ -12,6 +13,7 @@ def run(args, context) -> int:
     from ..render import shorten, terminal_safe
     from ..stats import section_mastery
     from ..store import stats as queries
+    from ..store.decks import deck_meta
     from .collection import require_deck
     from .stats import HISTORY_DAYS, percent
 
@@ -23,13 +25,26 @@ def run(args, context) -> int:
             print("No deck in this collection has roadmap stages.")
             return 0
         deck = decks[0]  # the bundled deck first
+        notice = exam_notice(deck_meta(collection, deck["id"]))
+        from .exam import exam_date_line
+
+        exam_line = exam_date_line(collection, deck["id"], context.today(collection))  # None without an exam date
         since = context.today(collection) - datetime.timedelta(days=HISTORY_DAYS - 1)
         progress = section_mastery(queries.card_groups(collection, deck["id"]),
                                    queries.section_reviews(collection, since, deck["id"]), {}, [])
     finally:
         collection.close()
     stages = stage_progress(json.loads(deck["sections"]), json.loads(deck["resources"] or "[]"), progress)
+    if args.json:
+        print(json.dumps({"deck": deck["id"], "name": deck["name"], "notice": notice, "stages": stages}, indent=2))
+        return 0
     print(f"Roadmap: {terminal_safe(deck['name'])}\n")
+    for line in notice:  # the exam's status comes before its stages: a retired exam changes what they are for
+        print(textwrap.fill(terminal_safe(line), width=79, subsequent_indent="  "))
+    if exam_line:
+        print(exam_line)
+    if notice or exam_line:
+        print()
     for stage in stages:
         marker = ">>" if stage["focus"] else "  "
         print(f"{marker} {shorten(stage['title'], 60)}" + ("   <- focus here next" if stage["focus"] else ""))
@@ -38,7 +53,8 @@ def run(args, context) -> int:
         for resource in stage["resources"]:
             cost = "paid" if resource.get("paid") else "free"
             extra = ", optional" if resource.get("optional") else ""
-            print(f"     - {terminal_safe(resource['name'])} ({resource.get('kind', '?')}, {cost}{extra})")
+            name, kind = terminal_safe(resource["name"]), terminal_safe(str(resource.get("kind", "?")))
+            print(f"     - {name} ({kind}, {cost}{extra})")
             about = ". ".join(filter(None, [resource.get("by") and f"By {resource['by']}", resource.get("use")]))
             about = terminal_safe(about)
             if about:

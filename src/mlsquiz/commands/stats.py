@@ -6,9 +6,12 @@ import json
 from .. import stats
 from ..store import stats as queries
 from ..store.study import count_due
+from ..store.manage import leech_rows
+from ..store.summary import studied_on_day
 from .due import due_figures
 
 HISTORY_DAYS = 30
+CALENDAR_DAYS = 7 * 53  # the heatmap's 52 weeks and the current one
 
 
 def section_titles(collection, deck_id: str | None) -> tuple[dict, list]:
@@ -23,10 +26,11 @@ def section_titles(collection, deck_id: str | None) -> tuple[dict, list]:
 
 def gather(collection, today: datetime.date, settings: dict, deck_id: str | None, days: int) -> dict:
     """Every figure of `stats`, as the JSON output gives it."""
+    from .exam import stats_figures as exam_stats
+
     due = due_figures(collection, today, settings, deck_id)
     first_history_day = today - datetime.timedelta(days=HISTORY_DAYS - 1)
     review_days = [row for row in queries.review_days(collection, deck_id) if row[0] <= today.isoformat()]
-    today_row = next((row for row in review_days if row[0] == today.isoformat()), (None, 0, 0, 0, 0))
     groups = queries.card_groups(collection, deck_id)
     forecast_rows = queries.due_by_day(collection, today, days, deck_id)
     retention = {}
@@ -35,12 +39,18 @@ def gather(collection, today: datetime.date, settings: dict, deck_id: str | None
         retention[f"last_{window}_days"] = stats.share(passed, total)
         retention[f"reviews_{window}_days"] = total
     titles, declared = section_titles(collection, deck_id)
+    cards, answers, answer_ms = studied_on_day(collection, today, deck_id)  # the quiz summary's figures
+    from ..store.memory import parameters_in_use, recall_by_section
+
+    recall_rows = recall_by_section(collection.conn, today, parameters_in_use(collection.conn)[0], deck_id)
+    retention.update(stats.predicted_retention(recall_rows))  # FSRS: average recall now of the cards seen
     return {
         "deck": deck_id,
         "study_day": today.isoformat(),
         "today": {
             "due": due["due"], "overdue": count_due(collection, today - datetime.timedelta(days=1), deck_id),
-            "new_available": due["new"], "reviews_done": today_row[1], "time_spent_seconds": round(today_row[2] / 1000),
+            "new_available": due["new"], "reviews_done": answers, "cards_reviewed": cards, "redrills": answers - cards,
+            "time_spent_seconds": round(answer_ms / 1000),
         },
         "cards": stats.state_counts(groups),
         "forecast": [{"date": e["date"], "due": e["count"]} for e in stats.day_series(forecast_rows, today, days)],
@@ -51,9 +61,19 @@ def gather(collection, today: datetime.date, settings: dict, deck_id: str | None
         "ease": stats.ease_summary(stats.reviewed_ease(groups)),
         "hardest": [{"deck": r["deck"], "id": r["card_id"], "prompt": r["prompt"], "lapses": r["lapses"],
                      "ease": round(r["ease"], 2)} for r in queries.hardest_cards(collection, deck_id)],
-        "sections": stats.section_mastery(groups, queries.section_reviews(collection, first_history_day, deck_id),
-                                          titles, declared),
+        "calendar": [{"date": row[0], "reviews": row[1]} for row in review_days
+                     if row[0] >= (today - datetime.timedelta(days=CALENDAR_DAYS)).isoformat()],
+        "leeches": [{"deck": r["deck"], "id": r["card_id"], "prompt": r["prompt"], "lapses": r["lapses"],
+                     "suspended": bool(r["suspended"])} for r in leech_rows(collection, deck_id)],
+        "sections": stats.with_predicted_retention(
+            stats.section_mastery(groups, queries.section_reviews(collection, first_history_day, deck_id), titles,
+                                  declared), recall_rows),
+        "exam": exam_stats(collection, deck_id, today, settings),  # exam date, readiness, practice scores; or None
     }
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def percent(rate: float | None) -> str:
@@ -61,16 +81,16 @@ def percent(rate: float | None) -> str:
 
 
 def render(figures: dict) -> str:
-    from ..charts import bar_chart, column_chart
+    from ..charts import bar_chart, calendar_heatmap, column_chart, date_axis
     from ..render import shorten, table
+    from ..session import studied_phrase
 
     today, cards = figures["today"], figures["cards"]
-    minutes, seconds = divmod(today["time_spent_seconds"], 60)
     out = [
         f"Study day {figures['study_day']}" + (f" - deck {figures['deck']}" if figures["deck"] else ""),
-        f"  due now {today['due']} ({today['overdue']} overdue), new available {today['new_available']}, "
-        f"reviewed {today['reviews_done']} in {minutes}m {seconds:02d}s",
-        f"  streak {figures['streak']['current']} days (longest {figures['streak']['longest']})",
+        f"  due now {today['due']} ({today['overdue']} overdue), new available {today['new_available']}",
+        f"  today: {studied_phrase(today['cards_reviewed'], today['reviews_done'], today['time_spent_seconds'] * 1000)}",
+        f"  streak {plural(figures['streak']['current'], 'day')} (longest {figures['streak']['longest']})",
         "",
         table([[cards[s] for s in cards]], list(cards)),
         "",
@@ -81,11 +101,18 @@ def render(figures: dict) -> str:
     history = [e["reviews"] for e in figures["history"]]
     out += [f"Reviews per day, last {len(history)} days (total {sum(history)}), oldest on the left",
             column_chart(history, height=4)]
-    out += ["-" * len(history), ""] if any(history) else [""]
+    if any(history):
+        out += ["-" * len(history), date_axis(datetime.date.fromisoformat(figures["history"][0]["date"]),
+                                              len(history))]
+    today_date = datetime.date.fromisoformat(figures["study_day"])
+    out += ["", "Reviews over the last 52 weeks",
+            calendar_heatmap({e["date"]: e["reviews"] for e in figures["calendar"]}, today_date), ""]
     retention = figures["retention"]
     out.append(f"Retention (scheduled reviews graded 3+): 7 days {percent(retention['last_7_days'])} "
                f"of {retention['reviews_7_days']}, 30 days {percent(retention['last_30_days'])} "
                f"of {retention['reviews_30_days']}")
+    out.append(f"Predicted retention now (FSRS recall of the {retention['predicted_cards']} cards seen): "
+               f"{percent(retention['predicted_now'])}")
     ease = figures["ease"]
     if ease["cards"]:
         buckets = ", ".join(f"{b['from']}-{b['to'] or ''}: {b['cards']}" for b in ease["distribution"])
@@ -94,11 +121,21 @@ def render(figures: dict) -> str:
         out += ["", "Hardest cards"]
         out.append(table([[shorten(h["id"], 22), h["lapses"], f"{h['ease']:.2f}", shorten(h["prompt"], 38)]
                           for h in figures["hardest"]], ["card", "lapses", "ease", "prompt"]))
-    out += ["", "Mastery by section (retention over 30 days)"]
+    if figures["leeches"]:
+        out += ["", "Leeches (cards that keep lapsing: rewrite, split or drop them; 'mlsquiz unsuspend ID')"]
+        out.append(table([[shorten(f"{h['deck']}:{h['id']}", 22), h["lapses"], "yes" if h["suspended"] else "no",
+                           shorten(h["prompt"], 36)] for h in figures["leeches"]],
+                         ["card", "lapses", "suspended", "prompt"]))
+    out += ["", "Mastery by section (retention over 30 days; predicted recall now)"]
     several_decks = len({s["deck"] for s in figures["sections"]}) > 1
-    out.append(table([[shorten((f"{s['deck']}: " if several_decks else "") + s["title"], 40), s["cards"], s["seen"],
-                       s["mature"], percent(s["retention"])] for s in figures["sections"]],
-                     ["section", "cards", "seen", "mature", "retention"], ("left", "right", "right", "right", "right")))
+    out.append(table([[shorten((f"{s['deck']}: " if several_decks else "") + s["title"], 32), s["cards"], s["seen"],
+                       s["mature"], percent(s["retention"]), percent(s["predicted_retention"])]
+                      for s in figures["sections"]],
+                     ["section", "cards", "seen", "mature", "retention", "now"],
+                     ("left", "right", "right", "right", "right", "right")))
+    from .exam import stats_lines
+
+    out += stats_lines(figures.get("exam"))
     return "\n".join(out)
 
 
@@ -109,7 +146,14 @@ def run(args, context) -> int:
     try:
         require_deck(collection, args.deck)
         figures = gather(collection, context.today(collection), context.settings(collection), args.deck, args.days)
+        from ..store.memory import parameters_in_use
+
+        warning = parameters_in_use(collection.conn)[1]
     finally:
         collection.close()
-    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else render(figures))
+    if warning:
+        import sys
+
+        print(f"mlsquiz: {warning}", file=sys.stderr)
+    print(json.dumps(figures, indent=2) if args.json else render(figures))  # JSON in ASCII: escapes, no loss
     return 0

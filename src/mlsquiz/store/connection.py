@@ -3,10 +3,11 @@
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 
 from ..errors import CollectionError
-from ..migrations import APPLICATION_ID, SCHEMA_VERSION
+from ..schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -58,24 +59,34 @@ class Collection:
         self.conn.close()
 
 
-def open_collection(path, *, sync_bundled: bool = True) -> Collection:
-    """Open (creating on first use) the collection at `path`, migrated to this version's schema."""
+def open_collection(path, *, populate=None) -> Collection:
+    """Open (creating on first use) the collection at `path`, migrated to this version's schema.
+
+    `populate(collection)` fills a brand-new collection before it appears under its name (the command layer
+    passes the bundled deck's import: the store does not know about decks shipped with the package)."""
     path = os.fspath(path)
     if not os.path.exists(path):
-        _create(path)
+        from .creation import create
+
+        create(path, populate)
     collection = Collection(path, _connect_existing(path))
     try:
-        version = _schema_version(collection)
-        if version < SCHEMA_VERSION:
+        if _schema_version(collection) < SCHEMA_VERSION:
             _migrate(collection, backup=True)
-        if sync_bundled:
-            from ..bundled import sync_bundled_deck
-
-            sync_bundled_deck(collection)
     except BaseException:
         collection.close()
         raise
     return collection
+
+
+def upgrade_notes(collection: Collection) -> list[str]:
+    """Lines the migrations of this opening left for the learner (e.g. schedules recomputed), then forgotten."""
+    try:
+        notes = [row[0] for row in collection.conn.execute("SELECT text FROM temp.upgrade_notes")]
+    except sqlite3.OperationalError:  # no migration left a note
+        return []
+    collection.conn.execute("DELETE FROM temp.upgrade_notes")
+    return notes
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -91,21 +102,52 @@ def _connect(path: str) -> sqlite3.Connection:
 
 def _connect_existing(path: str) -> sqlite3.Connection:
     try:
-        with open(path, "rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except IsADirectoryError:
-        raise CollectionError(f"{path}: is a folder, not an mlsquiz collection") from None
+        # O_NONBLOCK: a FIFO given as the collection must be refused, not waited on for a writer.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise CollectionError(f"{path}: no such file (a symbolic link to a missing file?)") from None
     except OSError as err:
         raise CollectionError(f"{path}: cannot read the collection ({err.strerror})") from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise CollectionError(f"{path}: is a folder, not an mlsquiz collection")
+        if not stat.S_ISREG(mode):
+            raise CollectionError(f"{path}: is not a regular file (a device, FIFO or socket), "
+                                  "not an mlsquiz collection")
+        header = os.read(handle, len(SQLITE_HEADER))
+    except OSError as err:
+        raise CollectionError(f"{path}: cannot read the collection ({err.strerror})") from None
+    finally:
+        os.close(handle)
     if not header:
         raise CollectionError(f"{path}: the file is empty, not an mlsquiz collection (left untouched)")
     if header != SQLITE_HEADER:
         raise CollectionError(f"{path}: not an mlsquiz collection (not an SQLite database; left untouched)")
+    remove_leftovers(path)
     try:
         return _connect(path)
     except sqlite3.Error as err:
         hint = "; is the file or its folder read-only?" if "unable to open" in str(err) else ""
         raise CollectionError(f"{path}: cannot open the collection ({err}{hint})") from None
+
+
+def remove_leftovers(path: str) -> list[str]:
+    """Remove what a killed mlsquiz left beside the collection (see creation.temporary_name); never a file whose
+    writer still runs. Cheap when there is nothing: one listing of the folder, no pattern compiled."""
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        if not any(entry.startswith(f".{name}.") for entry in os.listdir(folder)):
+            return []
+    except OSError:
+        return []
+    import re
+
+    from ..leftovers import remove_stale
+
+    pattern = re.compile(r"^\." + re.escape(name) +
+                         r"\.(?:schema\d+\.bak\.)?new-(?P<pid>\d+)(?:-[0-9a-f]+)?(?:-wal|-shm|-journal)?$")
+    return remove_stale(folder, pattern)
 
 
 def _schema_version(collection: Collection) -> int:
@@ -126,59 +168,19 @@ def _schema_version(collection: Collection) -> int:
 
 
 def _migrate(collection: Collection, *, backup: bool) -> None:
+    """Upgrade under the write lock, all steps in one transaction: of two commands opening an old collection
+    at once, the second waits, then finds nothing left to do (one backup, no "duplicate column")."""
     from ..migrations import apply_migrations
 
-    if backup:
-        _backup(collection)
     try:
-        apply_migrations(collection.sqlite_utils_db())
-        collection.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        with collection.transaction() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                return  # another process upgraded it while this one waited for the lock
+            if backup:
+                from .creation import backup_before_upgrade
+
+                backup_before_upgrade(collection)
+            apply_migrations(collection.sqlite_utils_db())
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as err:
         raise CollectionError(f"{collection.path}: could not upgrade the collection ({err})") from None
-
-
-def _backup(collection: Collection) -> str:
-    """Copy the collection aside before a migration touches it."""
-    version = collection.conn.execute("PRAGMA user_version").fetchone()[0]
-    target = f"{collection.path}.schema{version}.bak"
-    counter = 1
-    while os.path.exists(target):
-        counter += 1
-        target = f"{collection.path}.schema{version}.{counter}.bak"
-    copy = sqlite3.connect(target)
-    try:
-        collection.conn.backup(copy)
-    finally:
-        copy.close()
-    return target
-
-
-def _create(path: str) -> None:
-    """Build a new collection beside `path`, then link it into place, so no half-made file is ever seen."""
-    folder, name = os.path.split(os.path.abspath(path))
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError as err:
-        raise CollectionError(f"{folder}: cannot create the collection folder ({err.strerror})") from None
-    temporary = os.path.join(folder, f".{name}.new-{os.getpid()}")
-    try:
-        conn = _connect(temporary)
-        conn.execute("PRAGMA journal_mode = WAL")
-        collection = Collection(temporary, conn)
-        _migrate(collection, backup=False)
-        from ..bundled import sync_bundled_deck
-
-        sync_bundled_deck(collection)
-        conn.close()
-        try:
-            os.link(temporary, path)  # fails if another process created it meanwhile: theirs wins
-        except FileExistsError:
-            pass
-    except sqlite3.Error as err:
-        raise CollectionError(f"{path}: cannot create the collection ({err})") from None
-    except OSError as err:
-        raise CollectionError(f"{path}: cannot create the collection ({err.strerror})") from None
-    finally:
-        for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(leftover)

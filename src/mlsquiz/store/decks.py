@@ -24,8 +24,20 @@ def deck_with_file_hash(collection, file_hash: str) -> str | None:
     return row["id"] if row else None
 
 
-def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> ImportSummary:
-    """Add or update `deck` in one transaction; progress stays with each card id."""
+SAVE_BATCH = 1_000  # cards written per statement batch; a progress bar moves on after each
+
+
+def _in_batches(conn, sql: str, rows: list, advance) -> None:
+    for start in range(0, len(rows), SAVE_BATCH):
+        batch = rows[start:start + SAVE_BATCH]
+        conn.executemany(sql, batch)
+        if advance is not None:
+            advance(len(batch))
+
+
+def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars=None) -> ImportSummary:
+    """Add or update `deck` in one transaction; progress stays with each card id. `bars` (progress.progress)
+    is told how far saving is; an interrupt rolls everything back."""
     with collection.transaction() as conn:
         existing = {
             row["card_id"]: row
@@ -44,7 +56,7 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> I
             (deck.id, deck.name, deck.description, deck.source, json.dumps(deck.sections),
              json.dumps(deck.resources), file_hash, int(bundled), json.dumps(deck.meta, ensure_ascii=False)),
         )
-        inserts, updates = [], []
+        inserts, updates, edited = [], [], 0
         for position, card in enumerate(deck.cards):
             tags = json.dumps(list(card.tags))
             values = (card.type, card.prompt, json.dumps(card.content, ensure_ascii=False), card.section,
@@ -52,20 +64,17 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> I
             old = existing.get(card.id)
             if old is None:
                 inserts.append((deck.id, card.id, *values))
-            elif (old["content_hash"], old["position"], old["retired"], old["type"], old["section"], old["tags"]) != (
-                card.content_hash, position, 0, card.type, card.section, tags
-            ):
+                continue
+            changed = (old["content_hash"], old["retired"], old["type"], old["section"], old["tags"]) != (
+                card.content_hash, 0, card.type, card.section, tags)
+            if changed or old["position"] != position:
                 updates.append((*values, old["id"]))
-        conn.executemany(
-            """INSERT INTO cards (deck, card_id, type, prompt, content, section, tags, position, content_hash, retired)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
-            inserts,
-        )
-        conn.executemany(
-            """UPDATE cards SET type = ?, prompt = ?, content = ?, section = ?, tags = ?, position = ?,
-               content_hash = ?, retired = 0 WHERE id = ?""",
-            updates,
-        )
+            edited += changed  # a card that only moved because another was added or dropped is not "updated"
+        advance = None if bars is None else bars.stage("saving cards", len(inserts) + len(updates)).advance
+        _in_batches(conn, """INSERT INTO cards (deck, card_id, type, prompt, content, section, tags, position,
+                               content_hash, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", inserts, advance)
+        _in_batches(conn, """UPDATE cards SET type = ?, prompt = ?, content = ?, section = ?, tags = ?, position = ?,
+                               content_hash = ?, retired = 0 WHERE id = ?""", updates, advance)
         conn.execute(
             """INSERT INTO card_state (card, deck, section, position, retired)
                SELECT id, deck, section, position, retired FROM cards
@@ -75,8 +84,8 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False) -> I
         kept = {card.id for card in deck.cards}
         to_retire = [(row["id"],) for key, row in existing.items() if key not in kept and not row["retired"]]
         conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", to_retire)
-    return ImportSummary(deck.id, added=len(inserts), updated=len(updates), retired=len(to_retire),
-                         unchanged=len(deck.cards) - len(inserts) - len(updates))
+    return ImportSummary(deck.id, added=len(inserts), updated=edited, retired=len(to_retire),
+                         unchanged=len(deck.cards) - len(inserts) - edited)
 
 
 def deck_rows(collection) -> list:
@@ -112,3 +121,17 @@ def card_rows(collection, deck_id: str | None = None, *, include_retired: bool =
             WHERE {' AND '.join(where)} ORDER BY c.deck, c.position""",
         params,
     ).fetchall()
+
+
+def deck_meta(collection, deck_id: str) -> dict:
+    """The extra facts of a deck's `[deck]` table (`meta`, e.g. the exam's status); {} for none or an unknown deck."""
+    row = collection.conn.execute("SELECT meta FROM decks WHERE id = ?", (deck_id,)).fetchone()
+    return json.loads(row["meta"] or "{}") if row else {}
+
+
+def deck_has_reviews(collection, deck_id: str) -> bool:
+    """Whether any card of the deck was ever answered (a fresh deck shows its exam notice before the first card)."""
+    return collection.conn.execute(
+        "SELECT 1 FROM cards c WHERE c.deck = ? AND EXISTS (SELECT 1 FROM reviews r WHERE r.card = c.id) LIMIT 1",
+        (deck_id,),
+    ).fetchone() is not None

@@ -24,7 +24,7 @@ def due_by_day(collection, today: datetime.date, days: int, deck_id: str | None)
     end = today + datetime.timedelta(days=days)
     return collection.conn.execute(
         f"""SELECT max(due, ?) AS day, count(*) FROM card_state
-            WHERE retired = 0 {deck_sql} AND due < ? GROUP BY day ORDER BY day""",
+            WHERE retired = 0 AND suspended = 0 {deck_sql} AND due < ? GROUP BY day ORDER BY day""",
         (today.isoformat(), *params, end.isoformat()),
     ).fetchall()
 
@@ -54,7 +54,8 @@ def hardest_cards(collection, deck_id: str | None, limit: int = 5) -> list:
     deck_sql, params = _deck(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT c.deck, c.card_id, c.prompt, s.lapses, s.ease FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.retired = 0 {deck_sql} AND s.last_review IS NOT NULL AND (s.lapses > 0 OR s.ease < 2.5)
+            WHERE s.retired = 0 AND s.suspended = 0 {deck_sql} AND s.last_review IS NOT NULL
+              AND (s.lapses > 0 OR s.ease < 2.5)
             ORDER BY s.retired, s.lapses DESC, s.ease ASC LIMIT ?""",
         (*params, limit),
     ).fetchall()

@@ -21,23 +21,30 @@ def _deck_filter(deck_id: str | None, column: str = "c.deck") -> tuple[str, tupl
     return (f"AND {column} = ?", (deck_id,)) if deck_id else ("", ())
 
 
+def _bury_day(today: datetime.date | None) -> str:
+    """The day a card must be buried before to count; without a day, burying is ignored (all count)."""
+    return today.isoformat() if today else "9999-12-31"
+
+
 def due_card_rows(collection, today: datetime.date, deck_id: str | None, limit: int) -> list:
     """Cards due on `today` or earlier, most overdue first, then in authored order."""
     deck_sql, params = _deck_filter(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT {CARD_COLUMNS} FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.retired = 0 AND s.due <= ? {deck_sql} ORDER BY s.due, s.deck, s.position LIMIT ?""",
-        (today.isoformat(), *params, limit),
+            WHERE s.retired = 0 AND s.suspended = 0 AND s.due <= ? {deck_sql}
+              AND (s.buried_until IS NULL OR s.buried_until < ?) ORDER BY s.due, s.deck, s.position LIMIT ?""",
+        (today.isoformat(), *params, today.isoformat(), limit),
     ).fetchall()
 
 
-def new_card_rows(collection, deck_id: str | None, limit: int) -> list:
-    """Never-reviewed cards (no due date yet) in authored order."""
+def new_card_rows(collection, deck_id: str | None, limit: int, today: datetime.date | None = None) -> list:
+    """Never-reviewed cards (no due date yet) in authored order; with `today`, not those buried for it."""
     deck_sql, params = _deck_filter(deck_id, "s.deck")
     return collection.conn.execute(
         f"""SELECT {CARD_COLUMNS} FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.retired = 0 {deck_sql} AND s.due IS NULL ORDER BY s.deck, s.position LIMIT ?""",
-        (*params, limit),
+            WHERE s.retired = 0 AND s.suspended = 0 {deck_sql} AND s.due IS NULL
+              AND (s.buried_until IS NULL OR s.buried_until < ?) ORDER BY s.deck, s.position LIMIT ?""",
+        (*params, _bury_day(today), limit),
     ).fetchall()
 
 
@@ -51,7 +58,7 @@ def cram_card_rows(collection, deck_id: str | None, section: str | None, tag: st
         extra, extra_params = "AND EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?)", (tag,)
     return collection.conn.execute(
         f"""SELECT {CARD_COLUMNS} FROM cards c JOIN card_state s ON s.card = c.id
-            WHERE c.retired = 0 {deck_sql} {extra} ORDER BY c.deck, c.position""",
+            WHERE c.retired = 0 AND s.suspended = 0 {deck_sql} {extra} ORDER BY c.deck, c.position""",
         (*params, *extra_params),
     ).fetchall()
 
@@ -60,18 +67,21 @@ def count_due(collection, today: datetime.date, deck_id: str | None = None) -> i
     # card_state carries deck and retired (migration m003): an index-only count, no join.
     deck_sql, params = _deck_filter(deck_id, "deck")
     return collection.conn.execute(
-        f"SELECT count(*) FROM card_state WHERE retired = 0 {deck_sql} AND due <= ?",
-        (*params, today.isoformat()),
+        f"""SELECT count(*) FROM card_state WHERE retired = 0 AND suspended = 0 {deck_sql} AND due <= ?
+            AND (buried_until IS NULL OR buried_until < ?)""",
+        (*params, today.isoformat(), today.isoformat()),
     ).fetchone()[0]
 
 
-def count_new(collection, deck_id: str | None, at_most: int) -> int:
-    """How many never-reviewed cards there are, counting no further than `at_most`."""
+def count_new(collection, deck_id: str | None, at_most: int, today: datetime.date | None = None) -> int:
+    """How many never-reviewed cards there are (with `today`, not buried for it), counting no further than
+    `at_most`."""
     deck_sql, params = _deck_filter(deck_id, "deck")
     return collection.conn.execute(
         f"""SELECT count(*) FROM (SELECT 1 FROM card_state
-            WHERE retired = 0 {deck_sql} AND due IS NULL LIMIT ?)""",  # never answered: no due date yet
-        (*params, at_most),
+            WHERE retired = 0 AND suspended = 0 {deck_sql} AND due IS NULL  -- never answered: no due date yet
+              AND (buried_until IS NULL OR buried_until < ?) LIMIT ?)""",
+        (*params, _bury_day(today), at_most),
     ).fetchone()[0]
 
 
@@ -85,10 +95,15 @@ def studied_on(collection, day: datetime.date) -> tuple[int, int]:
     return row[0], row[1]
 
 
+def any_exam_date(collection) -> bool:
+    """Whether any deck has an exam date: `due` loads the exam code only then (it runs in shell prompts)."""
+    return collection.conn.execute("SELECT 1 FROM exam_dates LIMIT 1").fetchone() is not None
+
+
 def next_due_date(collection, deck_id: str | None = None) -> datetime.date | None:
     deck_sql, params = _deck_filter(deck_id, "deck")
     row = collection.conn.execute(
-        f"SELECT min(due) FROM card_state WHERE retired = 0 {deck_sql} AND due IS NOT NULL", params
+        f"SELECT min(due) FROM card_state WHERE retired = 0 AND suspended = 0 {deck_sql} AND due IS NOT NULL", params
     ).fetchone()
     return datetime.date.fromisoformat(row[0]) if row[0] else None
 
@@ -117,13 +132,17 @@ def record_answer(
         lapses, last_review = row["lapses"], row["last_review"]
         after = before
         if kind == "review":
-            after = schedule(before)
+            from .memory import answer_memory  # here: `mlsquiz due` imports this module and must start fast
+
+            # FSRS memory (both schedulers) and, under FSRS, its interval in place of SM-2's: see store/memory.py
+            after, *memory = answer_memory(conn, row, schedule(before), grade, day)
             lapses += grade < 3
             last_review = reviewed_at
             conn.execute(
                 """UPDATE card_state SET repetitions = ?, ease = ?, interval = ?, due = ?, lapses = ?,
-                   last_review = ? WHERE card = ?""",
-                (after.repetitions, after.ease, after.interval, after.due.isoformat(), lapses, last_review, card),
+                   last_review = ?, stability = ?, difficulty = ?, last_review_day = ? WHERE card = ?""",
+                (after.repetitions, after.ease, after.interval, after.due.isoformat(), lapses, last_review,
+                 *memory, card),
             )
         cursor = conn.execute(
             """INSERT INTO reviews (card, reviewed_at, study_day, grade, kind, answer_ms,
@@ -137,20 +156,52 @@ def record_answer(
     return SavedAnswer(cursor.lastrowid, card, kind, before, after)
 
 
-def undo_review(collection, review_id: int) -> None:
-    """Put the card's state back exactly as it was before that answer and delete the answer."""
+def undo_review(collection, review_id: int) -> str | None:
+    """Take back one answer: delete it and recompute the card's state from the reviews that remain, so an answer
+    given to the same card from another terminal in the meantime is kept, not overwritten.
+
+    Returns a line for the learner when the undo was not the plain case (None otherwise)."""
+    from .replay import recompute_states
+
     with collection.transaction() as conn:
-        row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        row = conn.execute("SELECT card, kind, reviewed_at FROM reviews WHERE id = ?", (review_id,)).fetchone()
         if row is None:
-            return
-        if row["kind"] == "review":
-            conn.execute(
-                """UPDATE card_state SET repetitions = ?, ease = ?, interval = ?, due = ?, lapses = ?,
-                   last_review = ? WHERE card = ?""",
-                (row["repetitions_before"], row["ease_before"], row["interval_before"], row["due_before"],
-                 row["lapses_before"], row["last_review_before"], row["card"]),
-            )
+            return "That answer is no longer in the collection (undone elsewhere); nothing changed."
+        later = conn.execute(
+            """SELECT count(*) FROM reviews WHERE card = ? AND kind IN ('review', 'forget')
+               AND (reviewed_at, id) > (?, ?)""",
+            (row["card"], row["reviewed_at"], review_id),
+        ).fetchone()[0]
         conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        if row["kind"] in ("review", "forget"):
+            recompute_states(conn, [row["card"]])
+    if later and row["kind"] == "review":
+        return (f"This card was answered again elsewhere since; {later} later answer"
+                f"{'s were' if later > 1 else ' was'} kept and the schedule recomputed from them.")
+    return None
+
+
+def restamp_study_days(collection, rollover_hour: int, bars=None) -> None:
+    """A new rollover hour applies to every answer: each is put on the study day its moment belongs to under
+    that hour, the day tables are recounted and the schedules replayed (due dates count from study days)."""
+    from .. import clock
+    from ..migrations import rebuild_day_tables
+    from .replay import recompute_states
+
+    with collection.transaction() as conn:
+        restamped = []
+        for row in conn.execute("SELECT id, reviewed_at, study_day FROM reviews"):
+            day = clock.study_day(datetime.datetime.fromisoformat(row["reviewed_at"]), rollover_hour).isoformat()
+            if day != row["study_day"]:
+                restamped.append((day, row["id"]))
+        if restamped:
+            conn.executemany("UPDATE reviews SET study_day = ? WHERE id = ?", restamped)
+            rebuild_day_tables(conn)
+            recompute_states(conn, snapshots=False, bars=bars)
+        conn.execute(
+            "INSERT INTO config (key, value) VALUES ('rollover_hour', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(rollover_hour),),
+        )
 
 
 def read_settings(collection) -> dict[str, str]:

@@ -1,0 +1,133 @@
+"""Reading an unpacked Anki collection (schema 11 or 18) into plain records, read-only, all before any write."""
+
+import json
+import sqlite3
+from typing import NamedTuple
+
+from .package import PackageError
+
+SCHEMAS = (11, 18)  # what Anki writes: legacy and old packages 11, modern 18
+DUMMY_NOTICE = "Please update to the latest Anki version"
+SEPARATOR = "\x1f"
+
+
+class NoteType(NamedTuple):
+    id: int
+    name: str
+    is_cloze: bool
+    fields: tuple[str, ...]  # names, by ordinal
+    templates: tuple[tuple[str, str], ...]  # (question, answer) formats, by ordinal
+
+
+class Note(NamedTuple):
+    id: int
+    guid: str
+    notetype: int
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+class Card(NamedTuple):
+    id: int
+    note: int
+    deck: int  # the home deck, also for a card sitting in a filtered deck
+    ord: int
+    type: int  # 0 new, 1 learning, 2 review, 3 relearning
+    queue: int
+
+
+class LogEntry(NamedTuple):
+    id: int  # the answer's time in ms since the epoch
+    card: int
+    ease: int  # 1 Again .. 4 Easy; 0 for manual rows
+    time_ms: int
+    type: int  # 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled
+
+
+class AnkiCollection(NamedTuple):
+    schema: int
+    notetypes: dict[int, NoteType]
+    decks: dict[int, tuple[str, ...]]  # deck id -> name path ("A::B" -> ("A", "B"))
+    notes: dict[int, Note]
+    cards: list[Card]
+    revlog: list[LogEntry]
+
+
+def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollection:
+    """Everything mlsquiz uses from the collection; a damaged or unexpected file is one PackageError."""
+    conn = sqlite3.connect(f"file:{sqlite_path}?mode=ro&immutable=1", uri=True)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")  # a package is untrusted input
+        schema = conn.execute("SELECT ver FROM col").fetchone()[0]
+        if schema not in SCHEMAS:
+            newer = "newer" if schema > max(SCHEMAS) else "older"
+            raise PackageError(f"{package}: its collection has a {newer} schema ({schema}) than mlsquiz reads "
+                               f"({', '.join(map(str, SCHEMAS))})")
+        notetypes, decks = _notetypes_18(conn) if schema == 18 else _notetypes_11(conn)
+        notes = {row[0]: Note(row[0], row[1], row[2], tuple(row[3].split(SEPARATOR)), tuple(row[4].split()))
+                 for row in conn.execute("SELECT id, guid, mid, flds, tags FROM notes")}
+        cards = [Card._make(row) for row in conn.execute(
+            "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue FROM cards ORDER BY id")]
+        revlog = [LogEntry._make(row) for row in conn.execute(
+            "SELECT id, cid, ease, time, type FROM revlog ORDER BY cid, id")]
+    except sqlite3.DatabaseError as err:
+        raise PackageError(f"{package}: damaged collection inside ({member}: {err})") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise PackageError(f"{package}: unexpected collection contents ({member}: {err!r})") from None
+    finally:
+        conn.close()
+    if member == "collection.anki2" and len(notes) == 1 and \
+            any(DUMMY_NOTICE in field for note in notes.values() for field in note.fields):
+        raise PackageError(f"{package}: only Anki's placeholder collection is inside (\"{DUMMY_NOTICE}\"); "
+                           "the real one is missing")
+    return AnkiCollection(schema, notetypes, decks, notes, cards, revlog)
+
+
+def _clean(text: str) -> str:
+    """A name from JSON, which may spell lone surrogates (\\ud800) that no file or database could store."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _notetypes_11(conn) -> tuple[dict, dict]:
+    """Schema 11 keeps note types and decks as JSON in the single `col` row."""
+    models, decks = conn.execute("SELECT models, decks FROM col").fetchone()
+    notetypes = {}
+    for model in json.loads(models).values():
+        fields = tuple(_clean(f["name"]) for f in sorted(model["flds"], key=lambda f: f["ord"]))
+        templates = tuple((_clean(t["qfmt"]), _clean(t["afmt"]))
+                          for t in sorted(model["tmpls"], key=lambda t: t["ord"]))
+        notetypes[int(model["id"])] = NoteType(int(model["id"]), _clean(model["name"]), model.get("type") == 1,
+                                               fields, templates)
+    deck_names = {int(deck["id"]): tuple(_clean(deck["name"]).split("::")) for deck in json.loads(decks).values()}
+    return notetypes, deck_names
+
+
+def _notetypes_18(conn) -> tuple[dict, dict]:
+    """Schema 18: tables, with protobuf configs. Exported `fields`/`templates` may name note types not
+    exported, so everything hangs off `notetypes`."""
+    from .protobuf import first
+
+    fields: dict[int, list] = {}
+    for ntid, _, name in conn.execute("SELECT ntid, ord, name FROM fields ORDER BY ntid, ord"):
+        fields.setdefault(ntid, []).append(name)
+    templates: dict[int, list] = {}
+    for ntid, _, config in conn.execute("SELECT ntid, ord, config FROM templates ORDER BY ntid, ord"):
+        templates.setdefault(ntid, []).append(
+            (first(config, 1, b"").decode("utf-8", "replace"), first(config, 2, b"").decode("utf-8", "replace")))
+    notetypes = {
+        ntid: NoteType(ntid, name, first(config, 1, 0) == 1, tuple(fields.get(ntid, ())),
+                       tuple(templates.get(ntid, ())))
+        for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes")
+    }
+    decks = {did: tuple(name.split(SEPARATOR)) for did, name in conn.execute("SELECT id, name FROM decks")}
+    return notetypes, decks
+
+
+def read_package(path: str) -> AnkiCollection:
+    from .package import unpacked_collection
+
+    with unpacked_collection(path) as (sqlite_path, member):
+        with open(sqlite_path, "rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                raise PackageError(f"{path}: damaged collection inside ({member} is not an SQLite database)")
+        return read_collection(sqlite_path, path, member)

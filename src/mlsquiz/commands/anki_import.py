@@ -1,0 +1,176 @@
+"""`mlsquiz import FILE`, chosen by content: an Anki package (.apkg/.colpkg), another mlsquiz collection (a merge),
+or else a deck file (the caller's path)."""
+
+import hashlib
+import json
+import os
+from collections import Counter
+
+from ..errors import UsageError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MLSQUIZ_NOTE_TYPE = "mlsquiz "  # the prefix of every note type mlsquiz exports
+
+
+def import_by_content(args, context) -> int | None:
+    """Run the import this file needs; None means "a deck file": the caller's TOML path takes it."""
+    from ..anki.package import looks_like_zip
+    from ..deck import file_head
+
+    # Missing, unreadable or not a regular file (a FIFO must not block): b"", and the deck-file path reports it.
+    head = file_head(args.file, len(SQLITE_HEADER))
+    if looks_like_zip(head):
+        return run_anki_import(args, context)
+    if str(args.file).lower().endswith((".apkg", ".colpkg")) and head:
+        from ..anki.package import PackageError
+
+        raise PackageError(f"{args.file}: not an Anki package (not a zip file)")
+    if getattr(args, "to_toml", None) or getattr(args, "with_progress", False):
+        raise UsageError("--to-toml and --with-progress go with an Anki package (.apkg or .colpkg)")
+    if head == SQLITE_HEADER:
+        from .merge import run_merge
+
+        return run_merge(args, context)
+    return None
+
+
+def own_card_keys(rows) -> dict[tuple[str, int], int]:
+    """(note GUID, card ordinal) -> card row id for every mlsquiz card, as `mlsquiz export` names them in Anki."""
+    from ..export import anki_identity
+
+    return {anki_identity(row["deck"], row["card_id"], row["type"]): row["id"] for row in rows}
+
+
+def classify_notes(package, own_guids: set[str]) -> tuple[list, list, list]:
+    """(mlsquiz's own notes, mlsquiz notes of decks this collection lacks, foreign notes) as note id lists."""
+    own, stranger, foreign = [], [], []
+    for note in package.notes.values():
+        notetype = package.notetypes.get(note.notetype)
+        if note.guid in own_guids:
+            own.append(note.id)
+        elif notetype is not None and notetype.name.startswith(MLSQUIZ_NOTE_TYPE):
+            stranger.append(note.id)
+        else:
+            foreign.append(note.id)
+    return own, stranger, foreign
+
+
+def run_anki_import(args, context) -> int:
+    from ..anki.collection import read_package
+    from ..anki.foreign import foreign_decks
+    from ..anki.history import reviews_from_log
+    from ..store.anki_import import apply_anki_import, own_card_rows
+
+    from ..progress import SHOW_FROM_BYTES, progress
+
+    path = args.file
+    with progress(f"importing {os.path.basename(path)}", os.path.getsize(path), SHOW_FROM_BYTES) as bars:
+        bars.stage("reading the package", None)
+        package = read_package(path)  # every read and check happens before the collection is touched
+        report = _import_package(args, context, path, package, bars)
+    print(report)  # after the bar is gone from the terminal
+    return 0
+
+
+def _import_package(args, context, path, package, bars) -> str:
+    """The import (or --to-toml) itself; returns the line to print once it is done."""
+    from ..anki.foreign import foreign_decks
+    from ..anki.history import reviews_from_log
+    from ..store.anki_import import apply_anki_import, own_card_rows
+
+    collection = context.open_collection()
+    try:
+        keys = own_card_keys(own_card_rows(collection))
+        own, stranger, foreign = classify_notes(package, {guid for guid, _ in keys})
+        mapped = foreign_decks(package, foreign)
+        skipped = Counter(mapped.skipped)
+        if stranger:
+            skipped["notes of mlsquiz decks not in this collection (import their deck files first)"] += len(stranger)
+        if getattr(args, "to_toml", None):
+            return write_toml(args, path, mapped.decks, skipped)
+        decks = [parse_foreign_deck(deck, path) for deck in mapped.decks]
+        reviews, log_skipped = reviews_from_log(package.revlog, context.settings(collection)["rollover_hour"])
+        skipped.update(log_skipped)
+        own_reviews, foreign_reviews = split_reviews(reviews, package, set(own), keys, mapped.card_keys,
+                                                     getattr(args, "with_progress", False), skipped)
+        digest = hashlib.sha256(json.dumps(mapped.decks, sort_keys=True).encode()).hexdigest()
+        figures = apply_anki_import(collection, decks, digest, own_reviews, foreign_reviews, bars)
+    finally:
+        collection.close()
+    return summary_line(path, len(package.notes), len(own), len(foreign), figures, skipped)
+
+
+def split_reviews(reviews, package, own: set, keys: dict, foreign_keys: dict, with_progress: bool, skipped):
+    """Imported reviews of mlsquiz's own cards (by card row id) and of foreign cards (by deck and card id);
+    what cannot or should not come is counted in `skipped`."""
+    cards = {card.id: card for card in package.cards}
+    own_reviews, foreign_reviews = [], []
+    for review in reviews:
+        card = cards.get(review.anki_card)
+        if card is None:
+            skipped["log rows of cards not in the package"] += 1
+        elif card.note in own:
+            rowid = keys.get((package.notes[card.note].guid, card.ord))
+            if rowid is None:
+                skipped["reviews of mlsquiz cards not in this collection"] += 1
+            else:
+                own_reviews.append((rowid, review))
+        elif card.id in foreign_keys:
+            if with_progress:
+                foreign_reviews.append((foreign_keys[card.id], review))
+            else:
+                skipped["reviews of other decks' cards (add --with-progress to bring them)"] += 1
+        else:
+            skipped["reviews of cards not imported"] += 1
+    return own_reviews, foreign_reviews
+
+
+def parse_foreign_deck(tables: dict, path: str):
+    """Validated by the deck-file reader itself, so the --to-toml file of these tables gives the same cards."""
+    from ..deck import deck_from_tables
+
+    return deck_from_tables(tables, f"{path} (deck {tables['deck']['id']})")
+
+
+def summary_line(path: str, notes: int, own: int, foreign: int, figures: dict, skipped: Counter) -> str:
+    line = (f"{path}: {notes} notes read ({own} from mlsquiz, {foreign} from other decks); "
+            f"{figures['added']} cards added, {figures['updated']} updated"
+            + (f", {figures['retired']} retired" if figures["retired"] else "")
+            + f"; {figures['merged']} reviews merged")
+    if figures["known"]:
+        line += f" ({figures['known']} already known)"
+    if skipped:
+        line += "; skipped: " + ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+    return line
+
+
+def write_toml(args, path: str, decks: list[dict], skipped: Counter) -> str:
+    import tempfile
+
+    from ..anki.toml_writer import deck_toml
+    from ..errors import MlsquizError
+
+    if not decks:
+        raise MlsquizError(f"{path}: no notes of other decks to write (only mlsquiz's own notes, or none)")
+    if len(decks) > 1:
+        names = ", ".join(deck["deck"]["name"] for deck in decks)
+        raise MlsquizError(f"{path}: holds {len(decks)} decks ({names}); --to-toml writes one: "
+                           "export a single deck from Anki")
+    deck = decks[0]
+    note = f"Written by mlsquiz from the Anki package {os.path.basename(path)}."
+    if skipped:
+        note += "\nSkipped: " + ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+    parse_foreign_deck(deck, path)  # never write a file that `mlsquiz import` would refuse
+    target = os.path.abspath(args.to_toml)
+    partial = None
+    try:
+        handle, partial = tempfile.mkstemp(prefix=".mlsquiz-", suffix=".toml.part", dir=os.path.dirname(target))
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(deck_toml(deck, note))
+        os.replace(partial, target)
+    except OSError as err:
+        if partial and os.path.exists(partial):
+            os.remove(partial)
+        raise MlsquizError(f"{args.to_toml}: cannot write ({err.strerror or err})") from None
+    return (f"{args.to_toml}: deck {deck['deck']['id']!r} with {len(deck['cards'])} entries "
+            f"(import it with 'mlsquiz import {args.to_toml}')")

@@ -1,0 +1,25 @@
+"""`mlsquiz import OTHER-COLLECTION.db`: merge another mlsquiz collection (say, a laptop's copy) into this one."""
+
+import os
+
+
+def run_merge(args, context) -> int:
+    from ..store.merge import merge_collection, readable_copy
+
+    path = args.file
+    with readable_copy(path) as copy:  # checked and copied before this collection is opened
+        collection = context.open_collection()
+        try:
+            if os.path.samefile(collection.path, path):
+                print(f"{path}: is this collection itself; nothing to merge")
+                return 0
+            from ..progress import SHOW_FROM_BYTES, progress
+
+            with progress(f"merging {os.path.basename(path)}", os.path.getsize(copy), SHOW_FROM_BYTES) as bars:
+                figures = merge_collection(collection, copy, bars)
+        finally:
+            collection.close()
+    print(f"{path}: merged: {figures['decks']} decks and {figures['cards']} cards added, "
+          f"{figures['reviews']} reviews merged ({figures['known']} already here); settings untouched")
+    return 0
+

@@ -1,0 +1,41 @@
+"""`mlsquiz optimize`: fit the FSRS memory model to the learner's scheduled reviews and keep the parameters."""
+
+import sys
+
+
+def run(args, context) -> int:
+    from .. import memory
+    from ..progress import progress
+    from ..store.memory import current_scheduling, review_histories, save_fit, studied_card_count
+
+    collection = context.open_collection()
+    try:
+        scheduling, warning = current_scheduling(collection.conn)
+        if warning:
+            print(f"mlsquiz: {warning}", file=sys.stderr)
+        fitted_before = scheduling.parameters != memory.DEFAULT_PARAMETERS
+        with progress("optimize", studied_card_count(collection.conn)) as bars:
+            bars.stage("reading reviews", None)
+            histories = review_histories(collection.conn)
+            bars.stage("fitting parameters", None)  # one call into the engine: no steps to count
+            result = memory.fit(histories, scheduling.parameters)
+        kept = "your current parameters" if fitted_before else "the default parameters"
+        if isinstance(result, int):
+            print(f"Not enough history to fit yet: {result} of the {memory.MIN_TRAINING_REVIEWS} reviews needed "
+                  f"(scheduled reviews of a card on a later day than its previous one); "
+                  f"{memory.MIN_TRAINING_REVIEWS - result} more. Keeping {kept}.")
+            return 0
+        if not result.improved:
+            print(f"Fitted to {result.reviews} reviews, but the fit predicts no better than {kept} "
+                  f"(log loss {result.log_loss_before:.4f} -> {result.log_loss_after:.4f}): keeping them.")
+            return 0
+        day = context.today(collection)
+        with progress("optimize: recomputing schedules", studied_card_count(collection.conn)) as bars:
+            changed = save_fit(collection, result, day, bars)
+    finally:
+        collection.close()
+    print(f"FSRS parameters fitted on {day.isoformat()} to {result.reviews} reviews: log loss "
+          f"{result.log_loss_before:.4f} before, {result.log_loss_after:.4f} after "
+          f"({changed} card states recomputed).")
+    print("parameters: " + ", ".join(f"{w:.4f}" for w in result.parameters))
+    return 0

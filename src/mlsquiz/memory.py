@@ -1,0 +1,187 @@
+"""FSRS memory model as pure code: a card's stability and difficulty from its scheduled reviews, recall on
+any day, FSRS intervals, and fitting parameters to a learner. No I/O and no clock.
+
+Days are study days (04:00 rollover): elapsed time is the difference of two reviews' study days. The engine
+is fsrs-rs (Anki's Rust FSRS, `fsrs_rs_python`), imported only inside the functions that use it.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# FSRS-6 defaults, the same numbers fsrs-rs and py-fsrs ship (kept here so reading them costs no import).
+DEFAULT_PARAMETERS = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614,
+    0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)
+PARAMETER_COUNT = len(DEFAULT_PARAMETERS)
+MAX_INTERVAL = 36_500  # as SM-2 here and Anki
+# Fewer long-term reviews than this and a fit mostly reproduces the defaults, or overfits a few cards.
+MIN_TRAINING_REVIEWS = 400
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+class Memory(NamedTuple):  # immutable, and cheap to build a million times in a replay
+    stability: float  # days until recall falls to 90%
+    difficulty: float  # 1 (easy) .. 10 (hard)
+
+
+@dataclass(frozen=True)
+class Fit:
+    parameters: tuple[float, ...]
+    reviews: int  # training reviews: scheduled reviews on a later study day than the card's previous one
+    log_loss_before: float
+    log_loss_after: float
+
+    @property
+    def improved(self) -> bool:
+        return self.log_loss_after < self.log_loss_before
+
+
+def rating(grade: int) -> int:
+    """SM-2's 0-5 grade as an FSRS rating: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
+    return AGAIN if grade < 3 else grade - 1
+
+
+def valid_parameters(values) -> tuple[float, ...] | None:
+    """The parameters as a tuple of floats, or None if they are not 21 finite numbers a forgetting curve can use."""
+    if not isinstance(values, (list, tuple)) or len(values) != PARAMETER_COUNT:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        return None
+    parameters = tuple(float(v) for v in values)
+    # Positive initial stabilities (recall divides by S) and a decay of at least 0.1 (py-fsrs's lower bound).
+    if parameters[20] < 0.1 or min(parameters[:4]) <= 0:
+        return None
+    return parameters
+
+
+def decay(parameters) -> float:
+    return parameters[20]
+
+
+def recall(parameters, stability: float, elapsed_days: float) -> float:
+    """Probability of recall `elapsed_days` after the last review: R(t) = (1 + F t / S) ^ -w20."""
+    factor = 0.9 ** (-1 / decay(parameters)) - 1
+    return (1 + factor * max(0.0, elapsed_days) / stability) ** -decay(parameters)
+
+
+def recall_on(parameters, memory: Memory | None, last_day: datetime.date | None, day: datetime.date) -> float | None:
+    """Recall on study day `day` of a card last reviewed on `last_day`; None for a card never reviewed."""
+    if memory is None or last_day is None:
+        return None
+    return recall(parameters, memory.stability, (day - last_day).days)
+
+
+def interval(parameters, stability: float, desired_retention: float) -> int:
+    """Whole days until recall falls to `desired_retention` (at least 1, at most MAX_INTERVAL)."""
+    return interval_for(stability, days_per_stability(parameters, desired_retention))
+
+
+def days_per_stability(parameters, desired_retention: float) -> float:
+    """t / S at which recall falls to `desired_retention`: the forgetting curve solved for t."""
+    factor = 0.9 ** (-1 / decay(parameters)) - 1
+    return (desired_retention ** (-1 / decay(parameters)) - 1) / factor
+
+
+def interval_for(stability: float, days_per_unit: float) -> int:
+    return min(MAX_INTERVAL, max(1, round(stability * days_per_unit)))
+
+
+def engine(parameters):
+    """An fsrs-rs model for these parameters (built once per set)."""
+    key = tuple(parameters)
+    if key not in _ENGINES:
+        from fsrs_rs_python import FSRS
+
+        _ENGINES.clear()
+        _ENGINES[key] = FSRS(list(key))
+    return _ENGINES[key]
+
+
+_ENGINES: dict = {}
+
+
+def final_memories(model, histories: list[list[tuple[int, int]]], batch: int = 5_000) -> list[Memory | None]:
+    """The memory after each history of (grade, elapsed study days), in batches through the engine: the same
+    numbers as `next_memory` step by step (fsrs-rs runs the same steps), at a fraction of the calls."""
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    memories: list[Memory | None] = [None] * len(histories)
+    todo = [n for n, history in enumerate(histories) if history]
+    for start in range(0, len(todo), batch):
+        chosen = todo[start:start + batch]
+        items = [FSRSItem([FSRSReview(rating(grade), days) for grade, days in histories[n]]) for n in chosen]
+        for n, state in zip(chosen, model.memory_state_batch(items, [None] * len(items))):
+            memories[n] = Memory(state.stability, state.difficulty)
+    return memories
+
+
+def elapsed(previous_day: datetime.date | None, day: datetime.date) -> int:
+    """Study days since the previous review (0 for the first; never negative if the clock went backwards)."""
+    return 0 if previous_day is None else max(0, (day - previous_day).days)
+
+
+_OPTION_OF_GRADE = ("again", "again", "again", "hard", "good", "easy")
+
+
+def next_memory(model, memory: Memory | None, grade: int, elapsed_days: int) -> Memory:
+    """The memory after one scheduled review, `elapsed_days` study days after the previous one."""
+    from fsrs_rs_python import MemoryState
+
+    state = None if memory is None else MemoryState(memory.stability, memory.difficulty)
+    # desired retention only shapes the intervals fsrs-rs returns, never the memory state
+    after = getattr(model.next_states(state, 0.9, elapsed_days), _OPTION_OF_GRADE[grade]).memory
+    return Memory(after.stability, after.difficulty)
+
+
+def review_item(history):
+    """An fsrs-rs item from a card's scheduled reviews [(study day, grade), ...] in time order."""
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    reviews, previous = [], None
+    for day, grade in history:
+        reviews.append(FSRSReview(rating(grade), elapsed(previous, day)))
+        previous = day
+    return FSRSItem(reviews)
+
+
+def memory_histories(model, histories: list) -> list[list[Memory]]:
+    """For each card's history, the memory after each of its reviews (one engine call for all cards)."""
+    if not histories:
+        return []
+    states = model.historical_memory_state_batch([review_item(history) for history in histories])
+    return [[Memory(s.stability, s.difficulty) for s in card] for card in states]
+
+
+def training_items(histories) -> list:
+    """One fsrs-rs training item per review that follows the card's previous review on an earlier study day:
+    the history up to and including it (fsrs-rs predicts the last review of each item)."""
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    items = []
+    for history in histories:
+        reviews, previous = [], None
+        for day, grade in history:
+            gap = elapsed(previous, day)
+            reviews.append(FSRSReview(rating(grade), gap))
+            if previous is not None and gap > 0:
+                items.append(FSRSItem(list(reviews)))
+            previous = day
+    return items
+
+
+def log_loss(parameters, items) -> float:
+    return engine(parameters).evaluate(items).log_loss
+
+
+def fit(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
+    """Fit FSRS parameters to the learner's histories. Returns the Fit, or the number of training reviews
+    when there are fewer than MIN_TRAINING_REVIEWS (too few to fit)."""
+    items = training_items(histories)
+    if len(items) < MIN_TRAINING_REVIEWS:
+        return len(items)
+    fitted = valid_parameters(engine(current).compute_parameters(items)) or tuple(current)
+    return Fit(fitted, len(items), log_loss(current, items), log_loss(fitted, items))

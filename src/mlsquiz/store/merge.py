@@ -1,0 +1,134 @@
+"""Merging another mlsquiz collection into this one: decks and cards by id, reviews as a union by uid, states
+replayed. The other file is only read (a private copy is upgraded to this schema first, if it is older)."""
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+
+from ..errors import CollectionError
+from ..schema import APPLICATION_ID, SCHEMA_VERSION
+
+
+def _read_only(path: str) -> sqlite3.Connection:
+    # Without a write-ahead log beside it, the file is read as immutable: SQLite then creates no -wal or -shm
+    # file next to it. With one (the other copy is open, or was not closed cleanly) its log must be read too.
+    from urllib.parse import quote
+
+    mode = "ro" if os.path.exists(path + "-wal") else "ro&immutable=1"
+    conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode={mode}", uri=True, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+@contextlib.contextmanager
+def readable_copy(path: str):
+    """A private, consistent copy of the other collection at this schema; the original is never written."""
+    try:
+        source = _read_only(path)
+        application_id, version = (source.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id",
+                                                                                        "user_version"))
+    except sqlite3.Error as err:
+        raise CollectionError(f"{path}: cannot read it as a collection ({err}); nothing merged") from None
+    try:
+        if application_id != APPLICATION_ID:
+            hint = " (an Anki collection? export it from Anki as .apkg)" if _is_anki(source) else ""
+            raise CollectionError(f"{path}: not an mlsquiz collection{hint}; nothing merged")
+        if version > SCHEMA_VERSION:
+            raise CollectionError(f"{path}: written by a newer mlsquiz (schema {version}; this one knows up to "
+                                  f"{SCHEMA_VERSION}); upgrade mlsquiz first")
+        folder = tempfile.mkdtemp(prefix="mlsquiz-merge-")
+        copy_path = os.path.join(folder, "other.db")
+        try:
+            target = sqlite3.connect(copy_path)
+            try:
+                source.backup(target)
+                problem = target.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                target.close()
+        except sqlite3.Error as err:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise CollectionError(f"{path}: the collection is damaged ({err}); nothing merged") from None
+    finally:
+        source.close()
+    try:
+        if problem != "ok":
+            raise CollectionError(f"{path}: the collection is damaged ({problem}); nothing merged")
+        if version < SCHEMA_VERSION:
+            from .connection import open_collection
+
+            open_collection(copy_path).close()  # migrates the copy, never the original
+        yield copy_path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_anki(conn) -> bool:
+    with contextlib.suppress(sqlite3.Error):
+        return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'revlog'").fetchone())
+    return False
+
+
+def _columns(conn, schema: str, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def merge_collection(collection, other_path: str, bars=None) -> dict:
+    """Union `other_path` (a copy at this schema) into the collection in one transaction; figures of what came.
+    `bars` (progress.progress) is told how far it is."""
+    from .replay import recompute_states
+
+    conn = collection.conn
+    conn.execute("ATTACH DATABASE ? AS other", (other_path,))
+    try:
+        with collection.transaction():
+            if bars is not None:
+                bars.stage("merging decks, cards and reviews", None)
+            figures = _merge(conn)
+            touched = [row[0] for row in conn.execute("SELECT card FROM temp.merge_touched")]
+            recompute_states(conn, touched, bars=bars)
+            conn.execute("DROP TABLE temp.merge_touched")
+    finally:
+        conn.execute("DETACH DATABASE other")
+    return figures
+
+
+def _merge(conn) -> dict:
+    shared = {table: [c for c in _columns(conn, "main", table) if c in _columns(conn, "other", table)]
+              for table in ("decks", "cards", "reviews")}
+    deck_columns = ", ".join(shared["decks"])
+    decks = conn.execute(
+        f"""INSERT INTO main.decks ({deck_columns}) SELECT {deck_columns} FROM other.decks
+            WHERE id NOT IN (SELECT id FROM main.decks)"""
+    ).rowcount
+    card_columns = [c for c in shared["cards"] if c != "id"]
+    cards = conn.execute(
+        f"""INSERT INTO main.cards ({', '.join(card_columns)}) SELECT {', '.join(f'o.{c}' for c in card_columns)}
+            FROM other.cards o WHERE NOT EXISTS
+              (SELECT 1 FROM main.cards m WHERE m.deck = o.deck AND m.card_id = o.card_id)"""
+    ).rowcount
+    conn.execute(
+        """INSERT INTO main.card_state (card, deck, section, position, retired)
+           SELECT id, deck, section, position, retired FROM main.cards
+           WHERE id NOT IN (SELECT card FROM main.card_state)"""
+    )
+    # Reviews the other machine has and this one lacks, moved onto this collection's row ids for their cards.
+    review_columns = [c for c in shared["reviews"] if c not in ("id", "card")]
+    conn.execute("CREATE TEMP TABLE merge_touched (card INTEGER PRIMARY KEY)")
+    conn.execute(
+        """CREATE TEMP TABLE merge_incoming AS
+           SELECT r.id AS other_id, m.id AS card FROM other.reviews r
+           JOIN other.cards o ON o.id = r.card
+           JOIN main.cards m ON m.deck = o.deck AND m.card_id = o.card_id
+           WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.uid = r.uid)"""
+    )
+    reviews = conn.execute(
+        f"""INSERT INTO main.reviews (card, {', '.join(review_columns)})
+            SELECT i.card, {', '.join(f'r.{c}' for c in review_columns)}
+            FROM temp.merge_incoming i JOIN other.reviews r ON r.id = i.other_id ORDER BY r.reviewed_at, r.uid"""
+    ).rowcount
+    conn.execute("INSERT OR IGNORE INTO temp.merge_touched SELECT card FROM temp.merge_incoming")
+    total = conn.execute("SELECT count(*) FROM other.reviews").fetchone()[0]
+    conn.execute("DROP TABLE temp.merge_incoming")
+    return {"decks": decks, "cards": cards, "reviews": reviews, "known": total - reviews}
