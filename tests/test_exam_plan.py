@@ -272,3 +272,27 @@ def test_stats_and_roadmap_show_the_exam_date_and_readiness(cli, mini_collection
     assert cli("--now", "2026-03-03 09:00", "exam", "date", "2026-04-01").code == 0  # the bundled deck
     roadmap = cli("--now", "2026-03-03 09:00", "roadmap")
     assert "Your exam date: 2026-04-01 (exam in 29 days)" in roadmap.out
+
+
+def test_requeued_cards_are_found_from_the_requeue_table_not_by_walking_every_card(mini_collection):
+    """The quiz asks for requeued practice cards on every start: the plan must start from that small table."""
+    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.exam import requeued_rows
+
+    class Recording:
+        def __init__(self, conn):
+            self.conn, self.calls = conn, []
+
+        def execute(self, sql, params=()):
+            self.calls.append((sql, params))
+            return self.conn.execute(sql, params)
+
+    collection = open_synced(mini_collection, sync=False)
+    try:
+        recording = Recording(collection.conn)
+        requeued_rows(type("C", (), {"conn": recording})(), "mini", datetime.date(2026, 3, 2))
+        (sql, params), = recording.calls
+        plan = [row[3] for row in collection.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+    finally:
+        collection.close()
+    assert plan[0].startswith("SCAN q"), plan

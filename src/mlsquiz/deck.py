@@ -124,7 +124,7 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
     """A validated deck from a file's bytes; `bars` (progress.progress) is told how far reading and checking are."""
     text = deck_text(raw, name)
     data = None
-    if bars is not None:
+    if bars is not None and bars.shown:  # read in pieces only to move a bar: a whole parse is as fast
         from .deck_chunks import card_count, parse_in_pieces
 
         data = parse_in_pieces(text, bars.stage("reading cards", card_count(text)).advance)
@@ -139,7 +139,7 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
     from .deck_check import DeckValidator, Lines
 
     validator = DeckValidator(data, name, Lines(text))
-    if bars is not None:
+    if bars is not None and bars.shown:
         cards = data.get("cards")
         validator.advance = bars.stage("checking cards", len(cards) if isinstance(cards, list) else 0).advance
     return validator.validate()

@@ -16,6 +16,8 @@ REDRAW_SECONDS = 0.1
 
 
 class _Silent:
+    shown = False
+
     def advance(self, count: int = 1) -> None:
         pass
 
@@ -25,6 +27,8 @@ class _Silent:
 
 class _Bars:
     """The current stage's bar; a new stage completes the previous one and starts below it."""
+
+    shown = True
 
     def __init__(self, stream):
         self.stream, self.bar, self.pending, self.started, self.last_draw = stream, None, 0, 0.0, 0.0

@@ -100,7 +100,8 @@ def requeued_rows(collection, deck_id: str | None, today: datetime.date) -> list
     """Cards a practice exam sent to a quiz on or before today and not reviewed since."""
     deck_sql, params = ("AND s.deck = ?", (deck_id,)) if deck_id else ("", ())
     return collection.conn.execute(
-        f"""SELECT {CARD_COLUMNS} FROM practice_requeue q JOIN card_state s ON s.card = q.card
+        # CROSS JOIN keeps the (small) requeue table as the outer loop: SQLite otherwise walks every card's state.
+        f"""SELECT {CARD_COLUMNS} FROM practice_requeue q CROSS JOIN card_state s ON s.card = q.card
             JOIN cards c ON c.id = q.card
             WHERE q.day <= ? AND {_ACTIVE} {deck_sql} AND (s.due IS NULL OR s.due > ?)
               AND (s.last_review_day IS NULL OR s.last_review_day < q.day) ORDER BY s.position""",
