@@ -125,9 +125,9 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
     text = deck_text(raw, name)
     data = None
     if bars is not None and bars.shown:  # read in pieces only to move a bar: a whole parse is as fast
-        from .deck_chunks import card_count, parse_in_pieces
+        from .deck_chunks import parse_in_pieces
 
-        data = parse_in_pieces(text, bars.stage("reading cards", card_count(text)).advance)
+        data = parse_in_pieces(text, lambda total: bars.stage("reading cards", total).advance)
     try:
         data = tomllib.loads(text) if data is None else data
     except RecursionError:  # tomllib recurses once per level; anything this deep is no deck (validation needs 3)

@@ -10,25 +10,22 @@ import tomllib
 _CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
 
 
-def card_count(text: str) -> int:
-    return len(_CARD_HEADER.findall(text))
-
-
 def pieces(text: str, cards_per_piece: int) -> list[tuple[str, int]]:
     """(piece of text, cards it starts) in order; the first piece also holds everything before the cards."""
     starts = [match.start() for match in _CARD_HEADER.finditer(text)]
     cuts = starts[cards_per_piece::cards_per_piece]
     bounds = [0, *cuts, len(text)]
-    counts = []
-    for begin, end in zip(bounds, bounds[1:]):
-        counts.append(sum(1 for start in starts if begin <= start < end))
-    return [(text[begin:end], count) for (begin, end), count in zip(zip(bounds, bounds[1:]), counts)]
+    counts = [cards_per_piece] * len(cuts) + [len(starts) - cards_per_piece * len(cuts)]
+    return [(text[begin:end], count) for begin, end, count in zip(bounds, bounds[1:], counts)]
 
 
-def parse_in_pieces(text: str, advance, cards_per_piece: int = 500) -> dict | None:
-    """The parsed document, calling `advance(cards)` after each piece; None when it must be parsed whole."""
+def parse_in_pieces(text: str, stage, cards_per_piece: int = 500) -> dict | None:
+    """The parsed document, after `stage(total cards)` and an `advance(cards)` per piece (stage returns the
+    advance function); None when it must be parsed whole."""
+    cut = pieces(text, cards_per_piece)
+    advance = stage(sum(count for _, count in cut))
     document: dict = {}
-    for piece, count in pieces(text, cards_per_piece):
+    for piece, count in cut:
         try:
             part = tomllib.loads(piece)
         except (tomllib.TOMLDecodeError, RecursionError):
