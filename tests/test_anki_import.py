@@ -8,6 +8,7 @@ from anki_fixtures import anki  # noqa: F401  (a fixture)
 from anki_fixtures import answer, export, import_package, last_log_id, retime_answers
 from conftest import MINI_DECK
 from history import History
+from recount import recount_mismatches
 
 
 def reviews(db_path, deck="mini"):
@@ -61,6 +62,7 @@ def test_own_notes_come_home_with_their_anki_reviews_merged(cli, db_path, round_
     result = cli("--now", "2026-03-10 12:00", "import", packages[form])
     assert result.code == 0, result.err
     assert "6 reviews merged" in result.out and "2 already known" in result.out
+    assert recount_mismatches(sqlite3.connect(db_path)) == []  # day tables brought up to date in aggregate
     after = reviews(db_path)
     assert set(before) <= set(after) and len(after) == len(before) + 6  # mlsquiz's own two are not doubled
     assert {uid for *_, uid in after if uid.startswith("anki-")} == {f"anki-{m}" for m in moments}
@@ -141,6 +143,7 @@ def test_with_progress_brings_the_anki_history_of_foreign_cards(cli, spanish, db
     assert result.code == 0 and "2 reviews merged" in result.out, result.out + result.err
     log = reviews(db_path, "anki-spanish")
     assert len(log) == 2 and all(day == "2026-03-01" for _, _, day, *_ in log)
+    assert recount_mismatches(sqlite3.connect(db_path)) == []
     studied = [card for card in cards_json(cli, "anki-spanish").values() if card["state"] != "new"]
     assert sorted(card["type"] for card in studied) == ["cloze", "typed"]
 

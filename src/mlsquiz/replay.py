@@ -73,24 +73,34 @@ def final_schedule(answers: list[LoggedAnswer]) -> Schedule:
     return schedule
 
 
-def final_schedules(histories: list[list[tuple]], scheduling=None) -> list[Schedule]:
-    """The schedule each history ends in, as the last `replay` step would give it, for many cards at once.
-
-    A history is (kind, grade, study day, reviewed_at) tuples in time order. Repetitions and ease depend on the
-    grades only; FSRS memory comes from one batched engine call per few thousand cards; under FSRS the interval
-    is then set from the final stability, exactly as `step` sets it after the last answer."""
-    schedules, segments = [], []
-    for history in histories:
-        start = max((n + 1 for n, answer in enumerate(history) if answer[0] == "forget"), default=0)
-        state, lapses, last_review, last_day, segment = sm2.CardState(), 0, None, None, []
-        for _, grade, day, reviewed_at in history[start:]:
-            state = sm2.review(state, grade, day)
-            lapses += grade < 3
+def fold(history: list[tuple], keep_steps: bool = False) -> tuple[Schedule, list, list | None]:
+    """One card's history of (kind, grade, study day, reviewed_at) tuples in time order, folded with SM-2:
+    (the schedule it ends in, with its last study day; the (grade, elapsed study days) since the last reset,
+    which FSRS needs; with `keep_steps`, each answer's (before, after) schedules, as `replay` gives them)."""
+    schedule, segment, last_day, steps = Schedule(), [], None, [] if keep_steps else None
+    for kind, grade, day, reviewed_at in history:
+        if kind == "forget":  # back to new: the FSRS history starts again too
+            after, segment, last_day = Schedule(), [], None
+        else:
+            after = Schedule(sm2.review(schedule.state, grade, day), schedule.lapses + (grade < 3), reviewed_at,
+                             None, day)
             segment.append((grade, 0 if last_day is None else max(0, (day - last_day).days)))
-            last_review, last_day = reviewed_at, day
-        schedules.append(Schedule(state, lapses, last_review, None, last_day))
-        segments.append(segment)
+            last_day = day
+        if keep_steps:
+            steps.append((schedule, after))
+        schedule = after
+    return schedule, segment, steps
+
+
+def final_schedules(histories: list[list[tuple]], scheduling=None, folds: list | None = None) -> list[Schedule]:
+    """The schedule each history ends in, as the last `replay` step would give it, for many cards at once
+    (`folds`: their `fold` results, when the caller has them already).
+
+    Repetitions and ease depend on the grades only; FSRS memory comes from one batched engine call per few
+    thousand cards; under FSRS the interval is then set from the final stability, exactly as `step` sets it
+    after the last answer."""
+    folds = folds if folds is not None else [fold(history) for history in histories]
     if scheduling is None:
-        return [Schedule(s.state, s.lapses, s.last_review) for s in schedules]
-    memories = scheduling.final_memories(segments)
-    return [scheduling.with_memory(schedule, memory_after) for schedule, memory_after in zip(schedules, memories)]
+        return [Schedule(s.state, s.lapses, s.last_review) for s, _, _ in folds]
+    memories = scheduling.final_memories([segment for _, segment, _ in folds])
+    return [scheduling.with_memory(schedule, memory_after) for (schedule, _, _), memory_after in zip(folds, memories)]

@@ -32,7 +32,7 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
     (undo, forget, an import or merge, the exact-SM-2 upgrade). Without, the log stays exactly as it is: for
     changes of scheduler, parameters or rollover hour, where the answers themselves did not change.
     `bars` (progress.progress) is told how far reading and saving are."""
-    from ..replay import final_schedules
+    from ..replay import final_schedules, fold
 
     card_ids = None if card_ids is None else sorted(set(card_ids))
     if card_ids == []:
@@ -47,7 +47,8 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
             WHERE kind IN ({_KINDS_SQL}) {where} ORDER BY card, reviewed_at, id""",
         params,
     )
-    cards, histories, snapshot_updates = [], [], []
+    cards, folds, snapshot_updates = [], [], []
+    stepwise = snapshots and scheduling is not None and scheduling.scheduler == "fsrs"
     fromisoformat = datetime.date.fromisoformat
     advance = None
     if bars is not None:
@@ -59,14 +60,17 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
         rows = list(group)
         history = [(kind, grade, fromisoformat(day), at) for _, kind, grade, day, at, *_ in rows]
         cards.append(card)
-        histories.append(history)
+        folded = fold(history, keep_steps=snapshots and not stepwise)
+        folds.append(folded)
         if snapshots:
-            snapshot_updates += _changed_snapshots(rows, history, scheduling)
+            steps = _fsrs_steps(rows, history, scheduling) if stepwise else folded[2]
+            snapshot_updates += _changed_snapshots(rows, steps)
     if snapshot_updates:
         snapshot_updates.sort(key=lambda update: update[-1])  # rowid order: 2-3x faster than card order
         conn.executemany(f"UPDATE reviews SET {', '.join(f'{c} = ?' for c in _SNAPSHOT)} WHERE id = ?",
                          snapshot_updates)
-    final = {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(histories, scheduling))}
+    final = {card: _state_row(s) + memory_row(s)
+             for card, s in zip(cards, final_schedules([], scheduling, folds))}
     new_card = _state_row(Schedule()) + memory_row(Schedule())
     current = conn.cursor()
     current.row_factory = None
@@ -85,14 +89,17 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
     return len(changed)
 
 
-def _changed_snapshots(rows, history, scheduling) -> list[tuple]:
-    """(new snapshot..., review id) for each review whose before/after columns differ from the replay's. Under
-    SM-2 the snapshot needs no memory; under FSRS the intervals do, so the replay runs step by step with it."""
-    stepwise = scheduling if scheduling is not None and scheduling.scheduler == "fsrs" else None
+def _fsrs_steps(rows, history, scheduling) -> list[tuple]:
+    """(before, after) of each answer replayed step by step with FSRS: its intervals need the memory."""
     answers = [LoggedAnswer(row[5], kind, grade, day, at) for row, (kind, grade, day, at) in zip(rows, history)]
+    return [(result.before, result.after) for result in replay(answers, scheduling)]
+
+
+def _changed_snapshots(rows, steps) -> list[tuple]:
+    """(new snapshot..., review id) for each review whose before/after columns differ from the replay's."""
     updates = []
-    for row, result in zip(rows, replay(answers, stepwise)):
-        snapshot = _snapshot(result.before, result.after)
+    for row, (before, after) in zip(rows, steps):
+        snapshot = _snapshot(before, after)
         if row[6:] != snapshot:
             updates.append((*snapshot, row[5]))
     return updates
@@ -113,16 +120,12 @@ def counts_rebuilt_afterwards(conn):
     """Lift the card_counts triggers for a bulk update of card_state and recount the table once after it,
     inside the caller's transaction (an error rolls the triggers back in place too)."""
     from ..migrations import current_card_state_name
+    from .bulk import triggers_lifted
 
-    triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'card_counts_on_%'").fetchall()
-    for name, _ in triggers:
-        conn.execute(f"DROP TRIGGER {name}")
-    yield
-    conn.execute("DELETE FROM card_counts")
-    conn.execute(
-        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''),
-              {current_card_state_name('s')}, round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
-    )
-    for _, sql in triggers:
-        conn.execute(sql)
+    with triggers_lifted(conn, "card_counts_on_insert", "card_counts_on_update", "card_counts_on_delete"):
+        yield
+        conn.execute("DELETE FROM card_counts")
+        conn.execute(
+            f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''),
+                  {current_card_state_name('s')}, round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
+        )

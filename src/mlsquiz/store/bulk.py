@@ -1,0 +1,40 @@
+"""Bulk changes inside a transaction: triggers that keep a table by the row are lifted, and the table is brought
+up to date once, in aggregate (one statement instead of one trigger per row)."""
+
+import contextlib
+
+
+@contextlib.contextmanager
+def triggers_lifted(conn, *names: str):
+    """Drop the named triggers for the duration and create them again, exactly as they were, afterwards. Run
+    inside the caller's transaction: a failure rolls the drop back with everything else."""
+    marks = ", ".join("?" * len(names))
+    triggers = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                            names).fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    yield
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+def add_to_day_tables(conn, rows_table: str) -> None:
+    """What the study_days and section_days triggers add for each new review, for all the reviews in
+    `rows_table` at once (columns card, study_day, grade, kind, answer_ms; forget rows are no answers)."""
+    conn.execute(
+        f"""INSERT INTO study_days (day, reviews, answer_ms)
+            SELECT study_day, count(*), coalesce(sum(answer_ms), 0) FROM {rows_table} WHERE kind <> 'forget'
+            GROUP BY study_day
+            ON CONFLICT (day) DO UPDATE SET reviews = reviews + excluded.reviews,
+              answer_ms = answer_ms + excluded.answer_ms"""
+    )
+    conn.execute(
+        f"""INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
+            SELECT r.study_day, c.deck, c.section, count(*), count(*) FILTER (WHERE r.kind = 'review'),
+                   count(*) FILTER (WHERE r.kind = 'review' AND r.grade >= 3), coalesce(sum(r.answer_ms), 0)
+            FROM {rows_table} r JOIN cards c ON c.id = r.card WHERE r.kind <> 'forget'
+            GROUP BY r.study_day, c.deck, c.section
+            ON CONFLICT (day, deck, section) DO UPDATE SET reviews = reviews + excluded.reviews,
+              scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed,
+              answer_ms = answer_ms + excluded.answer_ms"""
+    )
