@@ -25,6 +25,24 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def schema_before(monkeypatch):
+    """`schema_before(step)`: collections opened from now on are made and upgraded only up to just before that
+    migration (an older mlsquiz); `schema_before(None)`: every migration again (this mlsquiz)."""
+    from mlsquiz import migrations
+    from mlsquiz.store import connection
+
+    every_step = list(migrations.MIGRATIONS)
+
+    def stop_before(step) -> None:
+        steps = every_step if step is None else every_step[:every_step.index(step)]
+        for module in (migrations, connection):
+            monkeypatch.setattr(module, "SCHEMA_VERSION", len(steps))
+        monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+
+    return stop_before
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "collection.db"
 

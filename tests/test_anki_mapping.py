@@ -8,7 +8,6 @@ from mlsquiz.anki.collection import LogEntry
 from mlsquiz.anki.foreign import note_key, referenced_fields, slug
 from mlsquiz.anki.history import reviews_from_log
 from mlsquiz.anki.text import html_to_text
-from mlsquiz.store import connection
 from mlsquiz.store.connection import open_collection
 
 
@@ -58,18 +57,12 @@ def test_ids_from_anki_names_are_deck_file_ids():
     assert note_key("A>pJE>,vu&") == "n413e704a453e2c767526"
 
 
-def test_m008_gives_every_review_an_identity_old_copies_agree_on(db_path, cli, monkeypatch, tmp_path):
+def test_m008_gives_every_review_an_identity_old_copies_agree_on(db_path, cli, schema_before, tmp_path):
     from history import History
 
     from conftest import MINI_DECK
 
-    def schema(steps):
-        for module in (migrations, connection):
-            monkeypatch.setattr(module, "SCHEMA_VERSION", len(steps))
-        monkeypatch.setattr(migrations, "MIGRATIONS", steps)
-
-    every_step = migrations.MIGRATIONS
-    schema(every_step[:every_step.index(migrations.m008_review_identity)])  # a collection from before m008
+    schema_before(migrations.m008_review_identity)  # a collection from before m008
     cli("import", MINI_DECK)
     history = History(db_path)
     history.answer("b1", 4, "2026-03-01 09:00")
@@ -77,7 +70,7 @@ def test_m008_gives_every_review_an_identity_old_copies_agree_on(db_path, cli, m
     copy = tmp_path / "copy.db"
     with sqlite3.connect(db_path) as a, sqlite3.connect(copy) as b:
         a.backup(b)
-    schema(every_step)
+    schema_before(None)
     uids = []
     for path in (db_path, copy):
         open_collection(path).close()

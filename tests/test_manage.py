@@ -212,24 +212,18 @@ def test_leech_action_tag_keeps_the_card_in_sessions(cli, mini_collection, local
     assert flags(mini_collection, "b1") == (0, None, 1)
 
 
-def test_a_collection_from_before_card_management_upgrades_with_its_counts(db_path, monkeypatch, cli):
+def test_a_collection_from_before_card_management_upgrades_with_its_counts(db_path, schema_before, cli):
     from mlsquiz import migrations
-    from mlsquiz.store import connection, open_collection
+    from mlsquiz.store import open_collection
 
     from conftest import MINI_DECK
 
-    full = migrations.MIGRATIONS
-    before = full[:full.index(migrations.m006_card_management)]
-    for module in (migrations, connection):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", len(before))
-    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    schema_before(migrations.m006_card_management)
     assert cli("import", MINI_DECK).code == 0
     assert "suspended" not in {row[1] for row in query(db_path, "PRAGMA table_info(card_state)")}
     counts_sql = "SELECT deck, section, state, cards FROM card_counts WHERE cards > 0 ORDER BY 1, 2, 3"
     counts_before = query(db_path, counts_sql)
-    for module in (migrations, connection):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", len(full))
-    monkeypatch.setattr(migrations, "MIGRATIONS", full)
+    schema_before(None)
     open_collection(db_path).close()
     assert {"suspended", "buried_until", "leech"} <= {row[1] for row in query(db_path, "PRAGMA table_info(card_state)")}
     assert query(db_path, counts_sql) == counts_before

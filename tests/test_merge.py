@@ -153,23 +153,16 @@ def test_merging_a_collection_into_itself_changes_nothing(cli, db_path):
 
 
 
-def test_an_older_collection_is_upgraded_in_a_private_copy(cli, db_path, tmp_path, monkeypatch):
+def test_an_older_collection_is_upgraded_in_a_private_copy(cli, db_path, tmp_path, schema_before):
     from mlsquiz import migrations
-    from mlsquiz.store import connection
 
-    def schema(steps):
-        for module in (migrations, connection):
-            monkeypatch.setattr(module, "SCHEMA_VERSION", len(steps))
-        monkeypatch.setattr(migrations, "MIGRATIONS", steps)
-
-    every_step = migrations.MIGRATIONS
     old = tmp_path / "old.db"
-    schema(every_step[:every_step.index(migrations.m008_review_identity)])
+    schema_before(migrations.m008_review_identity)
     assert cli("--db", old, "import", MINI_DECK).code == 0
     history = History(old)
     history.answer("o1", 3, "2026-03-01 09:00")
     history.close()
-    schema(every_step)
+    schema_before(None)
     stamp = old.read_bytes()
     result = cli("import", old)
     assert result.code == 0 and "1 reviews merged" in result.out, result.out + result.err

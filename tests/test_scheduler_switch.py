@@ -210,15 +210,10 @@ def test_re_drills_and_cram_leave_the_memory_alone(mini_collection, cli):
     assert table(mini_collection, "card_state") == before
 
 
-def test_upgrading_a_collection_from_before_the_memory_model_fills_every_memory(db_path, cli, monkeypatch):
+def test_upgrading_a_collection_from_before_the_memory_model_fills_every_memory(db_path, cli, schema_before):
     from mlsquiz import migrations
-    from mlsquiz.store import connection
 
-    every_step = migrations.MIGRATIONS
-    before_memory = every_step[:every_step.index(migrations.m007_memory_model)]
-    for module in (migrations, connection):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", len(before_memory))
-    monkeypatch.setattr(migrations, "MIGRATIONS", before_memory)
+    schema_before(migrations.m007_memory_model)
     cli("import", MINI_DECK)
     conn = sqlite3.connect(db_path)
     with conn:
@@ -227,9 +222,7 @@ def test_upgrading_a_collection_from_before_the_memory_model_fills_every_memory(
                          "VALUES (?, ?, ?, ?, 'review')", [(card, "2026-01-05T12:00:00.000+00:00", "2026-01-05", 4),
                           (card, "2026-01-08T12:00:00.000+00:00", "2026-01-08", 2)])
     conn.close()
-    for module in (migrations, connection):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", len(every_step))
-    monkeypatch.setattr(migrations, "MIGRATIONS", every_step)
+    schema_before(None)
     [b1] = [c for c in json.loads(cli("cards", "--json").out) if c["id"] == "b1"]
     [_, expected] = memory.memory_histories(memory.engine(memory.DEFAULT_PARAMETERS),
                                             [[(datetime.date(2026, 1, 5), 4), (datetime.date(2026, 1, 8), 2)]])[0]
