@@ -86,3 +86,6 @@ def test_config_and_roadmap_speak_json(cli, mini_collection):
     assert json.loads(cli("config", "leech_lapses", "--json").out) == {"leech_lapses": 8}
     roadmap = json.loads(cli("roadmap", "--json").out)
     assert roadmap["deck"] == "aws-ml-specialty" and [s["stage"] for s in roadmap["stages"]] == [1, 2, 3, 4, 5]
+    assert roadmap["exam_date"] is None and any("retired" in line for line in roadmap["notice"])
+    assert cli("exam", "date", "2026-05-01").code == 0
+    assert json.loads(cli("roadmap", "--json").out)["exam_date"] == "2026-05-01"

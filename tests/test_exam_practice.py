@@ -120,3 +120,24 @@ def test_requeued_cards_join_the_next_days_quiz_until_answered(mini_collection):
     after = [step.card["card_id"] for step in build_session(collection, args, later, settings).queue]
     collection.close()
     assert (before, on_the_day, after) == ([], ["c1"], [])
+
+
+def test_due_counts_requeued_cards_as_the_quiz_shows_them(cli, mini_collection):
+    import json
+
+    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.practice import requeue
+
+    from history import History
+
+    history = History(mini_collection)
+    history.answer("c1", 5, "2026-03-02 09:00")  # due again on 03-03 anyway
+    history.close()
+    collection = open_synced(str(mini_collection))
+    cards = dict(collection.conn.execute("SELECT card_id, id FROM cards WHERE deck = 'mini'").fetchall())
+    requeue(collection, [cards["c1"], cards["m1"], cards["t1"]], datetime.date(2026, 3, 3))
+    collection.close()
+    assert cli("config", "new_per_day", "1").code == 0
+    figures = json.loads(cli("--now", "2026-03-03 09:00", "due", "--deck", "mini", "--json").out)
+    # c1 is due anyway (counted once); b1 is today's one new card; m1 and t1 come on top of the due ones.
+    assert (figures["due"], figures["new"]) == (1 + 2, 1)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from ..store.study import any_exam_date, count_due, count_new, next_due_date, studied_on
+from ..store.study import any_exam_date, any_requeued, count_due, count_new, next_due_date, studied_on
 
 
 def due_figures(collection, today: datetime.date, settings: dict, deck_id: str | None) -> dict:
@@ -18,6 +18,10 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
 
         exam = due_counts(collection, deck_id, today, settings, due) or {}
     due, new = exam.get("due", due), exam.get("new", new)
+    if any_requeued(collection):  # cards a practice exam sent to the quiz come with today's reviews
+        from .exam_queue import requeued_count
+
+        due += requeued_count(collection, deck_id, today, new)
     return {
         "study_day": today.isoformat(),
         "due": due,

@@ -78,6 +78,16 @@ def session_rows(collection, deck_id: str | None, today: datetime.date, settings
     return due, new, p
 
 
+def requeued_count(collection, deck_id: str | None, today: datetime.date, new: int) -> int:
+    """How many cards a practice exam sent to today's quiz come on top of the due ones, as `session_rows` adds
+    them: those not due anyway and not among the `new` new cards the quiz takes first."""
+    from ..store import study
+    from ..store.exam import requeued_rows
+
+    taken_as_new = {row["id"] for row in study.new_card_rows(collection, deck_id, new, today)} if new else set()
+    return sum(1 for row in requeued_rows(collection, deck_id, today) if row["id"] not in taken_as_new)
+
+
 def due_counts(collection, deck_id: str | None, today: datetime.date, settings: dict, due: int) -> dict | None:
     """For `mlsquiz due`: {new, due, exam_day, days_to_exam, paced} under an exam date (None without one); `due` is
     the plain count, replaced inside the window by what the window will show."""

@@ -26,9 +26,11 @@ def run(args, context) -> int:
             return 0
         deck = decks[0]  # the bundled deck first
         notice = exam_notice(deck_meta(collection, deck["id"]))
+        from ..store.exam import exam_day
         from .exam import exam_date_line
 
         exam_line = exam_date_line(collection, deck["id"], context.today(collection))  # None without an exam date
+        exam_date = exam_day(collection, deck["id"])
         since = context.today(collection) - datetime.timedelta(days=HISTORY_DAYS - 1)
         progress = section_mastery(queries.card_groups(collection, deck["id"]),
                                    queries.section_reviews(collection, since, deck["id"]), {}, [])
@@ -36,7 +38,8 @@ def run(args, context) -> int:
         collection.close()
     stages = stage_progress(json.loads(deck["sections"]), json.loads(deck["resources"] or "[]"), progress)
     if args.json:
-        print(json.dumps({"deck": deck["id"], "name": deck["name"], "notice": notice, "stages": stages}, indent=2))
+        print(json.dumps({"deck": deck["id"], "name": deck["name"], "notice": notice,
+                          "exam_date": exam_date.isoformat() if exam_date else None, "stages": stages}, indent=2))
         return 0
     print(f"Roadmap: {terminal_safe(deck['name'])}\n")
     for line in notice:  # the exam's status comes before its stages: a retired exam changes what they are for

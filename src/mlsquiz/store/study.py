@@ -100,6 +100,11 @@ def any_exam_date(collection) -> bool:
     return collection.conn.execute("SELECT 1 FROM exam_dates LIMIT 1").fetchone() is not None
 
 
+def any_requeued(collection) -> bool:
+    """Whether a practice exam sent cards to the quiz: `due` counts them only then (it runs in shell prompts)."""
+    return collection.conn.execute("SELECT 1 FROM practice_requeue LIMIT 1").fetchone() is not None
+
+
 def next_due_date(collection, deck_id: str | None = None) -> datetime.date | None:
     deck_sql, params = _deck_filter(deck_id, "deck")
     row = collection.conn.execute(
