@@ -27,16 +27,21 @@ def bundled_deck_bytes() -> tuple[bytes, str]:
         raise CollectionError(f"the bundled deck {BUNDLED_DECK_FILE} is missing from this installation; reinstall mlsquiz") from None
 
 
-def import_shipped_deck(collection):
-    """Import the shipped file as the bundled deck (first use, a newer shipped file, or `import --bundled`)."""
+def shipped_deck() -> tuple[bytes, str, str]:
+    """The shipped deck file's bytes, a name for messages, and its SHA-256 (what the collection remembers)."""
     import hashlib
 
+    raw, name = bundled_deck_bytes()
+    return raw, name, hashlib.sha256(raw).hexdigest()
+
+
+def import_shipped_deck(collection, shipped: tuple[bytes, str, str] | None = None):
+    """Import the shipped file as the bundled deck (first use, a newer shipped file, or `import --bundled`)."""
     from .deck import parse_deck
     from .store.decks import import_deck
     from .store.study import write_setting
 
-    raw, name = bundled_deck_bytes()
-    file_hash = hashlib.sha256(raw).hexdigest()
+    raw, name, file_hash = shipped or shipped_deck()
     summary = import_deck(collection, parse_deck(raw, name), file_hash, bundled=True)
     write_setting(collection, SHIPPED_HASH_KEY, file_hash)
     return summary
@@ -44,13 +49,11 @@ def import_shipped_deck(collection):
 
 def sync_bundled_deck(collection) -> list[str]:
     """Bring the bundled deck in step with the shipped file; returns lines to tell the learner (maybe none)."""
-    import hashlib
-
     from .store.decks import deck_row
     from .store.study import read_settings, write_setting
 
-    raw, _ = bundled_deck_bytes()
-    file_hash = hashlib.sha256(raw).hexdigest()
+    shipped = shipped_deck()
+    file_hash = shipped[2]
     if read_settings(collection).get(SHIPPED_HASH_KEY) == file_hash:
         return []
     stored = deck_row(collection, BUNDLED_DECK_ID)
@@ -60,7 +63,7 @@ def sync_bundled_deck(collection) -> list[str]:
             return []
         return [f"mlsquiz: this version ships an updated deck {BUNDLED_DECK_ID!r}; your own imported version is kept "
                 "('mlsquiz import --bundled' switches to the shipped one)"]
-    import_shipped_deck(collection)
+    import_shipped_deck(collection, shipped)  # the file already read and hashed above
     return []
 
 

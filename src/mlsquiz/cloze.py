@@ -23,8 +23,3 @@ def cloze_question(text: str, number: int) -> str:
 def cloze_answers(text: str, number: int) -> list[str]:
     """What deletion `number` hides, in order of appearance."""
     return [m.group(2) for m in DELETION.finditer(text) if int(m.group(1)) == number]
-
-
-def cloze_revealed(text: str) -> str:
-    """The whole text with every deletion filled in."""
-    return DELETION.sub(lambda m: m.group(2), text)

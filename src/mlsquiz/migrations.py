@@ -168,29 +168,23 @@ def _card_counts_triggers(db, ease_sql: str) -> None:
                f"{remove.format(state=card_state_name('old'))} END")
 
 
-def rebuild_card_counts(db) -> None:
+def rebuild_card_counts(db, state_name=card_state_name) -> None:
+    """Recount card_counts from card_state; `state_name` is the state SQL of the schema at hand (suspended cards
+    have their own state from m006 on: current_card_state_name)."""
     db.execute("DELETE FROM card_counts")
     db.execute(
-        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {card_state_name('s')},
+        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {state_name('s')},
               round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
     )
 
 
 def rebuild_day_tables(db) -> None:
     """Recount study_days and section_days from the review log (cards counted under their current section)."""
+    from .store.bulk import add_to_day_tables
+
     db.execute("DELETE FROM study_days")
-    db.execute(
-        """INSERT INTO study_days (day, reviews, answer_ms)
-           SELECT study_day, count(*), coalesce(sum(answer_ms), 0) FROM reviews WHERE kind <> 'forget'
-           GROUP BY study_day"""
-    )
     db.execute("DELETE FROM section_days")
-    db.execute(
-        """INSERT INTO section_days (day, deck, section, reviews, scheduled, passed, answer_ms)
-           SELECT r.study_day, c.deck, c.section, count(*), count(*) FILTER (WHERE r.kind = 'review'),
-                  count(*) FILTER (WHERE r.kind = 'review' AND r.grade >= 3), coalesce(sum(r.answer_ms), 0)
-           FROM reviews r JOIN cards c ON c.id = r.card WHERE r.kind <> 'forget' GROUP BY r.study_day, c.deck, c.section"""
-    )
+    add_to_day_tables(db, "reviews")
 
 
 def m005_exact_numbers(db) -> None:

@@ -92,14 +92,13 @@ def fold(history: list[tuple], keep_steps: bool = False) -> tuple[Schedule, list
     return schedule, segment, steps
 
 
-def final_schedules(histories: list[list[tuple]], scheduling=None, folds: list | None = None) -> list[Schedule]:
-    """The schedule each history ends in, as the last `replay` step would give it, for many cards at once
-    (`folds`: their `fold` results, when the caller has them already).
+def final_schedules(folds: list, scheduling=None) -> list[Schedule]:
+    """The schedule each card's history ends in (given as its `fold`), as the last `replay` step would give it,
+    for many cards at once.
 
     Repetitions and ease depend on the grades only; FSRS memory comes from one batched engine call per few
     thousand cards; under FSRS the interval is then set from the final stability, exactly as `step` sets it
     after the last answer."""
-    folds = folds if folds is not None else [fold(history) for history in histories]
     if scheduling is None:
         return [Schedule(s.state, s.lapses, s.last_review) for s, _, _ in folds]
     memories = scheduling.final_memories([segment for _, segment, _ in folds])

@@ -31,10 +31,6 @@ def next_ease_hundredths(ease: int, grade: int) -> int:
     return max(round(MIN_EASE * 100), ease + 10 - miss * (8 + 2 * miss))
 
 
-def next_ease(ease: float, grade: int) -> float:
-    return next_ease_hundredths(hundredths(ease), grade) / 100
-
-
 def review(state: CardState, grade: int, today: datetime.date) -> CardState:
     """The state after answering with `grade` (0..5) on study day `today`."""
     if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:

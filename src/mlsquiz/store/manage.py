@@ -7,6 +7,7 @@ Each change is one transaction. `forget` writes a 'forget' row into the review l
 import datetime
 
 from ..errors import MlsquizError
+from ..migrations import current_card_state_name
 
 _MANAGED = """c.id, c.deck, c.card_id, c.prompt, s.suspended, s.buried_until, s.leech, s.lapses, s.last_review"""
 
@@ -125,9 +126,7 @@ def card_of_review(collection, review_id: int) -> int | None:
     return row[0] if row else None
 
 
-STATE_SQL = ("CASE WHEN s.retired = 1 THEN 'retired' WHEN s.suspended = 1 THEN 'suspended' "
-             "WHEN s.last_review IS NULL THEN 'new' WHEN s.repetitions < 2 THEN 'learning' "
-             "WHEN s.interval >= 21 THEN 'mature' ELSE 'young' END")
+STATE_SQL = current_card_state_name("s")  # the states card_counts files cards under
 
 
 def browse_rows(collection, *, deck=None, search=None, state=None, section=None, tag=None, due_on=None,

@@ -78,13 +78,6 @@ def answer_memory(conn, row, after, grade: int, day: datetime.date) -> tuple:
     return after, memory.stability, memory.difficulty, day.isoformat()
 
 
-def latest_fit(conn):
-    return conn.execute(
-        """SELECT fitted_on, reviews, log_loss_before, log_loss_after FROM memory_parameters
-           ORDER BY id DESC LIMIT 1"""
-    ).fetchone()
-
-
 def review_histories(conn) -> list[list[tuple[datetime.date, int]]]:
     """Every card's scheduled reviews [(study day, grade)] in time order, from its last reset on."""
     histories, card, history = [], None, []

@@ -70,7 +70,7 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
         conn.executemany(f"UPDATE reviews SET {', '.join(f'{c} = ?' for c in _SNAPSHOT)} WHERE id = ?",
                          snapshot_updates)
     final = {card: _state_row(s) + memory_row(s)
-             for card, s in zip(cards, final_schedules([], scheduling, folds))}
+             for card, s in zip(cards, final_schedules(folds, scheduling))}
     new_card = _state_row(Schedule()) + memory_row(Schedule())
     current = conn.cursor()
     current.row_factory = None
@@ -105,10 +105,10 @@ def _changed_snapshots(rows, steps) -> list[tuple]:
     return updates
 
 
-def _in_cards(card_ids, column: str = "card") -> tuple[str, tuple]:
+def _in_cards(card_ids) -> tuple[str, tuple]:
     if card_ids is None:
         return "", ()
-    return f"AND {column} IN ({', '.join('?' * len(card_ids))})", tuple(card_ids)
+    return f"AND card IN ({', '.join('?' * len(card_ids))})", tuple(card_ids)
 
 
 SAVE_BATCH = 5_000  # states written per batch; a progress bar moves on after each
@@ -119,13 +119,9 @@ BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its trigger
 def counts_rebuilt_afterwards(conn):
     """Lift the card_counts triggers for a bulk update of card_state and recount the table once after it,
     inside the caller's transaction (an error rolls the triggers back in place too)."""
-    from ..migrations import current_card_state_name
+    from ..migrations import current_card_state_name, rebuild_card_counts
     from .bulk import triggers_lifted
 
     with triggers_lifted(conn, "card_counts_on_insert", "card_counts_on_update", "card_counts_on_delete"):
         yield
-        conn.execute("DELETE FROM card_counts")
-        conn.execute(
-            f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''),
-                  {current_card_state_name('s')}, round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
-        )
+        rebuild_card_counts(conn, current_card_state_name)
