@@ -184,7 +184,7 @@ def rebuild_day_tables(db) -> None:
 
     db.execute("DELETE FROM study_days")
     db.execute("DELETE FROM section_days")
-    add_to_day_tables(db, "reviews")
+    add_to_day_tables(db)
 
 
 def m005_exact_numbers(db) -> None:

@@ -73,23 +73,47 @@ def final_schedule(answers: list[LoggedAnswer]) -> Schedule:
     return schedule
 
 
-def fold(history: list[tuple], keep_steps: bool = False) -> tuple[Schedule, list, list | None]:
+def snapshot(before: Schedule, after: Schedule) -> tuple:
+    """What the log keeps of one answer: (repetitions, ease, interval, due, lapses, last review) before it and
+    (repetitions, ease, interval, due, lapses) after it, dates as ISO text (the reviews table's columns)."""
+    def state(s: Schedule) -> tuple:
+        return (s.state.repetitions, s.state.ease, s.state.interval, s.state.due and s.state.due.isoformat())
+
+    return (*state(before), before.lapses, before.last_review, *state(after), after.lapses)
+
+
+
+def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, list, list | None]:
     """One card's history of (kind, grade, study day, reviewed_at) tuples in time order, folded with SM-2:
     (the schedule it ends in, with its last study day; the (grade, elapsed study days) since the last reset,
-    which FSRS needs; with `keep_steps`, each answer's (before, after) schedules, as `replay` gives them)."""
-    schedule, segment, last_day, steps = Schedule(), [], None, [] if keep_steps else None
+    which FSRS needs; with `keep_snapshots`, each answer's `snapshot`, as `replay` would give it).
+
+    The same arithmetic as `step`, on plain integers: an Anki import replays 100,000 answers at once, and a
+    pair of frozen dataclasses per answer costs several times the arithmetic itself."""
+    initial = sm2.hundredths(sm2.INITIAL_EASE)
+    repetitions, ease, interval, due, lapses, last_review = 0, initial, 0, None, 0, None
+    segment, last_day, snapshots = [], None, [] if keep_snapshots else None
+    due_texts: dict = {}  # due dates repeat a lot; isoformat once each
     for kind, grade, day, reviewed_at in history:
+        before = (repetitions, ease / 100, interval, due, lapses, last_review)
         if kind == "forget":  # back to new: the FSRS history starts again too
-            after, segment, last_day = Schedule(), [], None
+            repetitions, ease, interval, due, lapses, last_review = 0, initial, 0, None, 0, None
+            segment, last_day = [], None
         else:
-            after = Schedule(sm2.review(schedule.state, grade, day), schedule.lapses + (grade < 3), reviewed_at,
-                             None, day)
+            sm2.check_grade(grade)
+            repetitions, ease, interval = sm2.next_values(repetitions, ease, interval, grade)
+            due = day + datetime.timedelta(days=interval)
+            lapses += grade < 3
+            last_review = reviewed_at
             segment.append((grade, 0 if last_day is None else max(0, (day - last_day).days)))
             last_day = day
-        if keep_steps:
-            steps.append((schedule, after))
-        schedule = after
-    return schedule, segment, steps
+        if keep_snapshots:
+            if due is not None and due not in due_texts:
+                due_texts[due] = due.isoformat()
+            snapshots.append((*before[:3], due_texts.get(before[3]), *before[4:],
+                              repetitions, ease / 100, interval, due_texts.get(due), lapses))
+    final = Schedule(sm2.CardState(repetitions, ease / 100, interval, due), lapses, last_review, None, last_day)
+    return final, segment, snapshots
 
 
 def final_schedules(folds: list, scheduling=None) -> list[Schedule]:

@@ -31,25 +31,30 @@ def next_ease_hundredths(ease: int, grade: int) -> int:
     return max(round(MIN_EASE * 100), ease + 10 - miss * (8 + 2 * miss))
 
 
-def review(state: CardState, grade: int, today: datetime.date) -> CardState:
-    """The state after answering with `grade` (0..5) on study day `today`."""
-    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
-        raise ValueError(f"grade must be an integer from 0 to 5, not {grade!r}")
-    ease = hundredths(state.ease)
+def next_values(repetitions: int, ease: int, interval: int, grade: int) -> tuple[int, int, int]:
+    """(repetitions, ease in hundredths, interval in days) after answering `grade` (0..5, not checked here):
+    the whole of SM-2's arithmetic, on plain integers so that a replay of a long log stays fast."""
     if grade >= 3:
-        if state.repetitions == 0:
+        if repetitions == 0:
             interval = 1
-        elif state.repetitions == 1:
+        elif repetitions == 1:
             interval = 6
         else:
             # The ease before this review's update, as SM-2 prescribes; ceil(a / 100) as -(-a // 100).
-            interval = min(MAX_INTERVAL, max(1, -(-state.interval * ease // 100)))
-        repetitions = state.repetitions + 1
+            interval = min(MAX_INTERVAL, max(1, -(-interval * ease // 100)))
+        repetitions += 1
     else:
         repetitions, interval = 0, 1
-    return CardState(
-        repetitions=repetitions,
-        ease=next_ease_hundredths(ease, grade) / 100,
-        interval=interval,
-        due=today + datetime.timedelta(days=interval),
-    )
+    return repetitions, next_ease_hundredths(ease, grade), interval
+
+
+def check_grade(grade) -> None:
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
+        raise ValueError(f"grade must be an integer from 0 to 5, not {grade!r}")
+
+
+def review(state: CardState, grade: int, today: datetime.date) -> CardState:
+    """The state after answering with `grade` (0..5) on study day `today`."""
+    check_grade(grade)
+    repetitions, ease, interval = next_values(state.repetitions, hundredths(state.ease), state.interval, grade)
+    return CardState(repetitions, ease / 100, interval, today + datetime.timedelta(days=interval))

@@ -54,7 +54,7 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
 
     own_reviews: (card row id, ImportedReview); foreign_reviews: ((deck id, card id), ImportedReview)."""
     from .decks import import_deck
-    from .replay import recompute_states
+    from .replay import add_reviews
 
     figures = {"added": 0, "updated": 0, "retired": 0, "merged": 0, "known": 0}
     with collection.transaction() as conn:
@@ -78,28 +78,7 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
             imported.add(review.uid)
             rows.append((card, review.reviewed_at, review.study_day, review.grade, review.kind, review.answer_ms,
                          review.uid))
-        if bars is not None:
-            bars.stage("saving reviews", None)
-        _insert_reviews(conn, rows)
+        add_reviews(conn, rows, bars)
         figures["merged"] = len(rows)
-        recompute_states(conn, sorted({row[0] for row in rows}), bars=bars)
     return figures
 
-
-def _insert_reviews(conn, rows) -> None:
-    """One INSERT ... SELECT, and the per-day tables updated once from the same rows."""
-    conn.execute("""CREATE TEMP TABLE IF NOT EXISTS incoming_reviews (card INTEGER, reviewed_at TEXT,
-                      study_day TEXT, grade INTEGER, kind TEXT, answer_ms INTEGER, uid TEXT)""")
-    conn.execute("DELETE FROM temp.incoming_reviews")
-    conn.executemany("INSERT INTO temp.incoming_reviews VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    from .bulk import add_to_day_tables, triggers_lifted
-
-    # The day tables are brought up to date in aggregate, not by their triggers once per review.
-    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review"):
-        conn.execute(
-            """INSERT INTO reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid)
-               SELECT card, reviewed_at, study_day, grade, kind, answer_ms, uid FROM temp.incoming_reviews
-               ORDER BY study_day, card, reviewed_at"""
-        )
-        add_to_day_tables(conn, "temp.incoming_reviews")
-    conn.execute("DELETE FROM temp.incoming_reviews")

@@ -1,22 +1,21 @@
-"""Recomputing card states from the review log (see replay.py), inside the caller's transaction."""
+"""Recomputing card states from the review log (see replay.py), inside the caller's transaction: after a change
+to the log (`recompute_states`), or while adding many reviews at once (`add_reviews`)."""
 
 import contextlib
 import datetime
 import itertools
+import json
 
-from ..replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, replay
+from ..replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, replay, snapshot
 from .memory import memory_columns, replay_scheduling
 
 _KINDS_SQL = ", ".join(f"'{kind}'" for kind in SCHEDULING_KINDS)
 _SNAPSHOT = ("repetitions_before", "ease_before", "interval_before", "due_before", "lapses_before",
              "last_review_before", "repetitions_after", "ease_after", "interval_after", "due_after", "lapses_after")
-
-
-def _snapshot(before: Schedule, after: Schedule) -> tuple:
-    def state(s: Schedule) -> tuple:
-        return (s.state.repetitions, s.state.ease, s.state.interval, s.state.due and s.state.due.isoformat())
-
-    return (*state(before), before.lapses, before.last_review, *state(after), after.lapses)
+_ANSWER = ("card", "reviewed_at", "study_day", "grade", "kind", "answer_ms", "uid")
+_NO_SNAPSHOT = (None,) * len(_SNAPSHOT)
+# Column positions in the rows _scheduling_rows reads.
+_ID, _FIRST_SNAPSHOT = 5, 6
 
 
 def _state_row(schedule: Schedule) -> tuple:
@@ -32,13 +31,94 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
     (undo, forget, an import or merge, the exact-SM-2 upgrade). Without, the log stays exactly as it is: for
     changes of scheduler, parameters or rollover hour, where the answers themselves did not change.
     `bars` (progress.progress) is told how far reading and saving are."""
-    from ..replay import final_schedules, fold
-
     card_ids = None if card_ids is None else sorted(set(card_ids))
     if card_ids == []:
         return 0
     scheduling = replay_scheduling(conn)  # FSRS memory, and the scheduler in use; None before migration m007
-    memory_row, memory_sql, memory_set_sql = memory_columns(scheduling)
+    stepwise = snapshots and _needs_steps(scheduling)
+    advance = None
+    if bars is not None:
+        where, params = _in_cards(card_ids)
+        studied = conn.execute(f"SELECT count(*) FROM card_state WHERE last_review IS NOT NULL {where}", params)
+        advance = bars.stage("replaying cards", studied.fetchone()[0]).advance
+    cards, folds, snapshot_updates = [], [], []
+    for card, rows in _scheduling_rows(conn, card_ids):
+        if advance is not None:
+            advance(1)
+        history = _history(rows)
+        cards.append(card)
+        folds.append(_fold(history, snapshots and not stepwise))
+        if snapshots:
+            replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folds[-1][2]
+            snapshot_updates += _changed_snapshots(rows, replayed)
+    _update_snapshots(conn, snapshot_updates)
+    return _store_states(conn, card_ids, cards, folds, scheduling, bars)
+
+
+def add_reviews(conn, answers: list[tuple], bars=None) -> None:
+    """Insert new reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid; the uid is required) with their before/after
+    snapshots, and store the replayed state of every card they touch. Run inside a transaction.
+
+    The same result as inserting the rows and calling `recompute_states` on their cards, but the replay runs
+    before anything is written, so each new row is written once and complete: an Anki import brings 100,000
+    reviews, and writing them twice (then reading them back) cost most of its time. The day tables are brought
+    up to date once, in aggregate, instead of by their triggers for every row."""
+    from .bulk import add_to_day_tables, triggers_lifted
+
+    if not answers:
+        return
+    scheduling = replay_scheduling(conn)
+    first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM reviews").fetchone()[0]
+    # Ids in the order a replay reads the log (card, reviewed_at, id), so a later recompute_states agrees.
+    answers = sorted(answers, key=lambda answer: (answer[0], answer[1]))
+    new_rows = [[first_id + n, *answer] for n, answer in enumerate(answers)]
+    by_card = {card: list(group) for card, group in itertools.groupby(new_rows, key=lambda row: row[1])}
+    stored = dict(_scheduling_rows(conn, list(by_card)))
+    stepwise = _needs_steps(scheduling)
+    cards, folds, snapshot_updates = [], [], []
+    advance = None if bars is None else bars.stage("replaying cards", len(by_card)).advance
+    for card, incoming in by_card.items():
+        if advance is not None:
+            advance(1)
+        # As _scheduling_rows gives them: card, kind, grade, study_day, reviewed_at, id, snapshot...
+        rows = [(card, row[5], row[4], row[3], row[2], row[0]) for row in incoming if row[5] in SCHEDULING_KINDS]
+        if card in stored:
+            rows = sorted(stored[card] + rows, key=lambda row: (row[4], row[_ID]))
+        history = _history(rows)
+        folded = _fold(history, not stepwise)
+        cards.append(card)
+        folds.append(folded)
+        replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folded[2]
+        for row, replayed_snapshot in zip(rows, replayed):
+            if row[_ID] >= first_id:  # a new row: its snapshot goes in with it
+                new_rows[row[_ID] - first_id].extend(replayed_snapshot)
+            elif row[_FIRST_SNAPSHOT:] != replayed_snapshot:
+                snapshot_updates.append((*replayed_snapshot, row[_ID]))
+    saving = None if bars is None else bars.stage("saving reviews", len(new_rows)).advance
+    columns = ("id", *_ANSWER, *_SNAPSHOT)
+    insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    # Every new row carries its uid, so the trigger that draws one is lifted too: merely present, it triples
+    # the cost of each insert.
+    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review", "reviews_get_uid"):
+        for start in range(0, len(new_rows), SAVE_BATCH):
+            batch = new_rows[start:start + SAVE_BATCH]
+            # Drill and cram answers stay out of the replay and keep no snapshot, as recompute_states leaves them.
+            conn.executemany(insert, (row if len(row) == len(columns) else (*row, *_NO_SNAPSHOT) for row in batch))
+            if saving is not None:
+                saving(len(batch))
+        add_to_day_tables(conn, first_id)
+    _update_snapshots(conn, snapshot_updates)
+    _store_states(conn, sorted(by_card), cards, folds, scheduling, bars)
+
+
+def _needs_steps(scheduling) -> bool:
+    """Whether snapshots need a step-by-step replay: FSRS intervals depend on the memory after every answer."""
+    return scheduling is not None and scheduling.scheduler == "fsrs"
+
+
+def _scheduling_rows(conn, card_ids: list[int] | None):
+    """(card, its scheduled answers as rows (card, kind, grade, study_day, reviewed_at, id, snapshot...)) in
+    replay order, for the given cards (all when None)."""
     where, params = _in_cards(card_ids)
     reviews = conn.cursor()
     reviews.row_factory = None  # tuples: a million sqlite3.Row objects cost seconds
@@ -47,31 +127,53 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
             WHERE kind IN ({_KINDS_SQL}) {where} ORDER BY card, reviewed_at, id""",
         params,
     )
-    cards, folds, snapshot_updates = [], [], []
-    stepwise = snapshots and scheduling is not None and scheduling.scheduler == "fsrs"
-    fromisoformat = datetime.date.fromisoformat
-    advance = None
-    if bars is not None:
-        studied = conn.execute(f"SELECT count(*) FROM card_state WHERE last_review IS NOT NULL {where}", params)
-        advance = bars.stage("replaying cards", studied.fetchone()[0]).advance
     for card, group in itertools.groupby(reviews, key=lambda row: row[0]):
-        if advance is not None:
-            advance(1)
-        rows = list(group)
-        history = [(kind, grade, fromisoformat(day), at) for _, kind, grade, day, at, *_ in rows]
-        cards.append(card)
-        folded = fold(history, keep_steps=snapshots and not stepwise)
-        folds.append(folded)
-        if snapshots:
-            steps = _fsrs_steps(rows, history, scheduling) if stepwise else folded[2]
-            snapshot_updates += _changed_snapshots(rows, steps)
-    if snapshot_updates:
-        snapshot_updates.sort(key=lambda update: update[-1])  # rowid order: 2-3x faster than card order
-        conn.executemany(f"UPDATE reviews SET {', '.join(f'{c} = ?' for c in _SNAPSHOT)} WHERE id = ?",
-                         snapshot_updates)
-    final = {card: _state_row(s) + memory_row(s)
-             for card, s in zip(cards, final_schedules(folds, scheduling))}
+        yield card, list(group)
+
+
+def _history(rows) -> list[tuple]:
+    days: dict[str, datetime.date] = {}
+    history = []
+    for row in rows:
+        day = days.get(row[3])
+        if day is None:
+            day = days[row[3]] = datetime.date.fromisoformat(row[3])
+        history.append((row[1], row[2], day, row[4]))
+    return history
+
+
+def _fold(history, keep_snapshots: bool):
+    from ..replay import fold
+
+    return fold(history, keep_snapshots)
+
+
+def _fsrs_snapshots(rows, history, scheduling) -> list[tuple]:
+    """Each answer's snapshot replayed step by step with FSRS: its intervals need the memory."""
+    answers = [LoggedAnswer(row[_ID], kind, grade, day, at) for row, (kind, grade, day, at) in zip(rows, history)]
+    return [snapshot(result.before, result.after) for result in replay(answers, scheduling)]
+
+
+def _changed_snapshots(rows, replayed) -> list[tuple]:
+    """(new snapshot..., review id) for each review whose before/after columns differ from the replay's."""
+    return [(*new, row[_ID]) for row, new in zip(rows, replayed) if row[_FIRST_SNAPSHOT:] != new]
+
+
+def _update_snapshots(conn, updates: list[tuple]) -> None:
+    if updates:
+        updates.sort(key=lambda update: update[-1])  # rowid order: 2-3x faster than card order
+        conn.executemany(f"UPDATE reviews SET {', '.join(f'{c} = ?' for c in _SNAPSHOT)} WHERE id = ?", updates)
+
+
+def _store_states(conn, card_ids, cards: list[int], folds: list, scheduling, bars) -> int:
+    """Write the final state of each replayed card (and a new card's state to any of `card_ids` with no scheduled
+    answer left); returns how many states changed."""
+    from ..replay import final_schedules
+
+    memory_row, memory_sql, memory_set_sql = memory_columns(scheduling)
+    final = {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(folds, scheduling))}
     new_card = _state_row(Schedule()) + memory_row(Schedule())
+    where, params = _in_cards(card_ids)
     current = conn.cursor()
     current.row_factory = None
     current.execute(
@@ -89,29 +191,14 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
     return len(changed)
 
 
-def _fsrs_steps(rows, history, scheduling) -> list[tuple]:
-    """(before, after) of each answer replayed step by step with FSRS: its intervals need the memory."""
-    answers = [LoggedAnswer(row[5], kind, grade, day, at) for row, (kind, grade, day, at) in zip(rows, history)]
-    return [(result.before, result.after) for result in replay(answers, scheduling)]
-
-
-def _changed_snapshots(rows, steps) -> list[tuple]:
-    """(new snapshot..., review id) for each review whose before/after columns differ from the replay's."""
-    updates = []
-    for row, (before, after) in zip(rows, steps):
-        snapshot = _snapshot(before, after)
-        if row[6:] != snapshot:
-            updates.append((*snapshot, row[5]))
-    return updates
-
-
 def _in_cards(card_ids) -> tuple[str, tuple]:
+    """A filter on `card` for the given ids (none when None); one JSON parameter, however many cards."""
     if card_ids is None:
         return "", ()
-    return f"AND card IN ({', '.join('?' * len(card_ids))})", tuple(card_ids)
+    return "AND card IN (SELECT value FROM json_each(?))", (json.dumps(card_ids),)
 
 
-SAVE_BATCH = 5_000  # states written per batch; a progress bar moves on after each
+SAVE_BATCH = 5_000  # rows written per batch; a progress bar moves on after each
 BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its triggers firing per changed card
 
 
