@@ -104,3 +104,11 @@ def test_default_file_name_and_several_decks(cli, tmp_path, monkeypatch):
     cli("import", TRICKY)
     result = cli("export")
     assert result.code == 0 and os.path.exists("aws-ml-specialty.apkg")
+
+
+def test_note_guids_are_genankis():
+    """guid_for is worked out without genanki: it must give genanki's GUID, or re-imports would duplicate notes."""
+    import genanki
+
+    for deck, card in [("aws-mls", "s3-basics"), ("tricky", "html"), ("ünï", "c\u00e9.c2"), ("a__b", ""), ("x", "0")]:
+        assert guid_for(deck, card) == genanki.guid_for("mlsquiz", deck, card)

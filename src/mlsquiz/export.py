@@ -29,11 +29,22 @@ STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; } .
 BACK = '<hr id="answer">{{Answer}}<p class="why">{{Explanation}}</p><p class="why">{{Source}}</p>'
 
 
-def guid_for(deck_id: str, card_id: str) -> str:
-    """A note's identity in Anki: from the deck and card ids only, never the text, so edits update the note."""
-    import genanki
+# Anki's base-91 alphabet for GUIDs, in genanki's order.
+_BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
 
-    return genanki.guid_for("mlsquiz", deck_id, card_id)
+
+def guid_for(deck_id: str, card_id: str) -> str:
+    """A note's identity in Anki: from the deck and card ids only, never the text, so edits update the note.
+
+    genanki.guid_for("mlsquiz", deck, card), worked here: an Anki import needs the GUIDs of every card, and
+    importing genanki for them (it brings asyncio and yaml) costs more than computing them all."""
+    number = int.from_bytes(hashlib.sha256(f"mlsquiz__{deck_id}__{card_id}".encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
 
 
 def anki_identity(deck_id: str, card_id: str, card_type: str) -> tuple[str, int]:

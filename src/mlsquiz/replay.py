@@ -83,37 +83,50 @@ def snapshot(before: Schedule, after: Schedule) -> tuple:
 
 
 
+_DAY_TEXTS: dict[int, str] = {}  # ISO text of a day by its ordinal; replays write the same dates many times
+
+
+def _day_text(ordinal: int) -> str:
+    text = _DAY_TEXTS.get(ordinal)
+    if text is None:
+        text = _DAY_TEXTS[ordinal] = datetime.date.fromordinal(ordinal).isoformat()
+    return text
+
+
 def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, list, list | None]:
     """One card's history of (kind, grade, study day, reviewed_at) tuples in time order, folded with SM-2:
     (the schedule it ends in, with its last study day; the (grade, elapsed study days) since the last reset,
     which FSRS needs; with `keep_snapshots`, each answer's `snapshot`, as `replay` would give it).
 
-    The same arithmetic as `step`, on plain integers: an Anki import replays 100,000 answers at once, and a
-    pair of frozen dataclasses per answer costs several times the arithmetic itself."""
+    The same arithmetic as `step` (sm2.next_values), on plain integers and day ordinals: an Anki import
+    replays 100,000 answers at once, and a pair of frozen dataclasses per answer cost several times the
+    arithmetic itself."""
     initial = sm2.hundredths(sm2.INITIAL_EASE)
-    repetitions, ease, interval, due, lapses, last_review = 0, initial, 0, None, 0, None
+    next_values = sm2.next_values
+    repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
     segment, last_day, snapshots = [], None, [] if keep_snapshots else None
-    due_texts: dict = {}  # due dates repeat a lot; isoformat once each
     for kind, grade, day, reviewed_at in history:
-        before = (repetitions, ease / 100, interval, due, lapses, last_review)
+        before = (repetitions, ease, interval, due_text, lapses, last_review)
         if kind == "forget":  # back to new: the FSRS history starts again too
-            repetitions, ease, interval, due, lapses, last_review = 0, initial, 0, None, 0, None
+            repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
             segment, last_day = [], None
         else:
-            sm2.check_grade(grade)
-            repetitions, ease, interval = sm2.next_values(repetitions, ease, interval, grade)
-            due = day + datetime.timedelta(days=interval)
+            if type(grade) is not int or not 0 <= grade <= 5:
+                sm2.check_grade(grade)  # raises, with the message every other path gives
+            repetitions, ease, interval = next_values(repetitions, ease, interval, grade)
+            today = day.toordinal()
+            due = today + interval
+            due_text = _day_text(due) if keep_snapshots else None
             lapses += grade < 3
             last_review = reviewed_at
-            segment.append((grade, 0 if last_day is None else max(0, (day - last_day).days)))
-            last_day = day
+            segment.append((grade, 0 if last_day is None else max(0, today - last_day)))
+            last_day = today
         if keep_snapshots:
-            if due is not None and due not in due_texts:
-                due_texts[due] = due.isoformat()
-            snapshots.append((*before[:3], due_texts.get(before[3]), *before[4:],
-                              repetitions, ease / 100, interval, due_texts.get(due), lapses))
-    final = Schedule(sm2.CardState(repetitions, ease / 100, interval, due), lapses, last_review, None, last_day)
-    return final, segment, snapshots
+            snapshots.append((before[0], before[1] / 100, before[2], before[3], before[4], before[5],
+                              repetitions, ease / 100, interval, due_text, lapses))
+    state = sm2.CardState(repetitions, ease / 100, interval, None if due is None else datetime.date.fromordinal(due))
+    final_day = None if last_day is None else datetime.date.fromordinal(last_day)
+    return Schedule(state, lapses, last_review, None, final_day), segment, snapshots
 
 
 def final_schedules(folds: list, scheduling=None) -> list[Schedule]:

@@ -26,29 +26,32 @@ class ImportedReview(NamedTuple):
 def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
     """Map log entries (sorted by card, then time) to reviews; also count what was skipped, and why."""
     reviews, skipped = [], Counter()
-    seen_days: set[tuple[int, str]] = set()
     days: dict[int, str] = {}  # study day per quarter hour: every zone's offset changes on a quarter hour
+    hours: dict[int, str] = {}  # the UTC text of each hour, up to the minutes
+    card, card_days = None, set()  # the study days the current card was answered on so far
     for entry in entries:
+        moment = entry.id
         if entry.type in NOT_ANSWERS or entry.ease not in GRADE_OF_BUTTON:
             skipped[NOT_ANSWERS.get(entry.type, "log rows without an answer")] += 1
             continue
-        if not EARLIEST_MS <= entry.id < LATEST_MS:
+        if not EARLIEST_MS <= moment < LATEST_MS:
             skipped["log rows with an impossible time"] += 1
             continue
-        quarter = entry.id // 900_000
-        day = days.get(quarter)
+        day = days.get(moment // 900_000)
         if day is None:
-            moment = datetime.datetime.fromtimestamp(entry.id // 1000, datetime.timezone.utc)
-            day = days[quarter] = study_day(moment, rollover_hour).isoformat()
+            local = datetime.datetime.fromtimestamp(moment // 1000, datetime.timezone.utc)
+            day = days[moment // 900_000] = study_day(local, rollover_hour).isoformat()
+        if entry.card != card:
+            card, card_days = entry.card, set()
         # The first answer of a study day is the review SM-2 schedules by; learning steps after it are re-drills.
-        kind = "drill" if (entry.card, day) in seen_days else "review"
-        seen_days.add((entry.card, day))
-        reviews.append(ImportedReview(f"anki-{entry.id}", entry.card, entry.id, _utc_text(entry.id), day,
-                                      GRADE_OF_BUTTON[entry.ease], kind, max(0, entry.time_ms or 0)))
+        kind = "drill" if day in card_days else "review"
+        card_days.add(day)
+        hour = hours.get(moment // 3_600_000)
+        if hour is None:
+            hour = hours[moment // 3_600_000] = time.strftime("%Y-%m-%dT%H:", time.gmtime(moment // 1000))
+        # clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row.
+        minutes, milliseconds = divmod(moment % 3_600_000, 60_000)
+        reviews.append(ImportedReview(f"anki-{moment}", card, moment,
+                                      f"{hour}{minutes:02d}:{milliseconds // 1000:02d}.{milliseconds % 1000:03d}+00:00",
+                                      day, GRADE_OF_BUTTON[entry.ease], kind, max(0, entry.time_ms or 0)))
     return reviews, skipped
-
-
-def _utc_text(moment_ms: int) -> str:
-    """clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row."""
-    seconds, ms = divmod(moment_ms, 1000)
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00" % (*time.gmtime(seconds)[:6], ms)

@@ -57,14 +57,12 @@ def classify_notes(package, own_guids: set[str]) -> tuple[list, list, list]:
 
 def run_anki_import(args, context) -> int:
     from ..anki.collection import read_package
-    from ..anki.foreign import foreign_decks
-    from ..anki.history import reviews_from_log
-    from ..store.anki_import import apply_anki_import, own_card_rows
-
+    from ..gc_pause import collector_paused
     from ..progress import SHOW_FROM_BYTES, progress
 
     path = args.file
-    with progress(f"importing {os.path.basename(path)}", os.path.getsize(path), SHOW_FROM_BYTES) as bars:
+    with progress(f"importing {os.path.basename(path)}", os.path.getsize(path), SHOW_FROM_BYTES) as bars, \
+            collector_paused():
         bars.stage("reading the package", None)
         package = read_package(path)  # every read and check happens before the collection is touched
         report = _import_package(args, context, path, package, bars)

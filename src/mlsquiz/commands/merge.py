@@ -13,9 +13,11 @@ def run_merge(args, context) -> int:
             if os.path.samefile(collection.path, path):
                 print(f"{path}: is this collection itself; nothing to merge")
                 return 0
+            from ..gc_pause import collector_paused
             from ..progress import SHOW_FROM_BYTES, progress
 
-            with progress(f"merging {os.path.basename(path)}", os.path.getsize(copy), SHOW_FROM_BYTES) as bars:
+            with progress(f"merging {os.path.basename(path)}", os.path.getsize(copy), SHOW_FROM_BYTES) as bars, \
+                    collector_paused():
                 figures = merge_collection(collection, copy, bars)
         finally:
             collection.close()

@@ -41,11 +41,11 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
         where, params = _in_cards(card_ids)
         studied = conn.execute(f"SELECT count(*) FROM card_state WHERE last_review IS NOT NULL {where}", params)
         advance = bars.stage("replaying cards", studied.fetchone()[0]).advance
-    cards, folds, snapshot_updates = [], [], []
+    cards, folds, snapshot_updates, days = [], [], [], {}
     for card, rows in _scheduling_rows(conn, card_ids):
         if advance is not None:
             advance(1)
-        history = _history(rows)
+        history = _history(rows, days)
         cards.append(card)
         folds.append(_fold(history, snapshots and not stepwise))
         if snapshots:
@@ -63,12 +63,12 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
     before anything is written, so each new row is written once and complete: an Anki import brings 100,000
     reviews, and writing them twice (then reading them back) cost most of its time. The day tables are brought
     up to date once, in aggregate, instead of by their triggers for every row."""
-    from .bulk import add_to_day_tables, triggers_lifted
+    from .bulk import add_to_day_tables, indexes_lifted, triggers_lifted
 
     if not answers:
         return
     scheduling = replay_scheduling(conn)
-    first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM reviews").fetchone()[0]
+    first_id, stored_count = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM reviews").fetchone()
     # Ids in the order a replay reads the log (card, reviewed_at, id), so a later recompute_states agrees.
     answers = sorted(answers, key=lambda answer: (answer[0], answer[1]))
     new_rows = [[first_id + n, *answer] for n, answer in enumerate(answers)]
@@ -77,17 +77,25 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
     stepwise = _needs_steps(scheduling)
     cards, folds, snapshot_updates = [], [], []
     advance = None if bars is None else bars.stage("replaying cards", len(by_card)).advance
+    days: dict[str, datetime.date] = {}
     for card, incoming in by_card.items():
         if advance is not None:
             advance(1)
-        # As _scheduling_rows gives them: card, kind, grade, study_day, reviewed_at, id, snapshot...
-        rows = [(card, row[5], row[4], row[3], row[2], row[0]) for row in incoming if row[5] in SCHEDULING_KINDS]
-        if card in stored:
-            rows = sorted(stored[card] + rows, key=lambda row: (row[4], row[_ID]))
-        history = _history(rows)
+        scheduled = [row for row in incoming if row[5] in SCHEDULING_KINDS]
+        if card in stored or stepwise:
+            # As _scheduling_rows gives them: card, kind, grade, study_day, reviewed_at, id (snapshot...)
+            rows = sorted(stored.get(card, []) + [(card, row[5], row[4], row[3], row[2], row[0]) for row in scheduled],
+                          key=lambda row: (row[4], row[_ID]))
+            history = _history(rows, days)
+        else:  # the common bulk case: a card answered only in what comes now
+            rows, history = None, [(row[5], row[4], _date(row[3], days), row[2]) for row in scheduled]
         folded = _fold(history, not stepwise)
         cards.append(card)
         folds.append(folded)
+        if rows is None:
+            for row, replayed_snapshot in zip(scheduled, folded[2]):
+                row.extend(replayed_snapshot)
+            continue
         replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folded[2]
         for row, replayed_snapshot in zip(rows, replayed):
             if row[_ID] >= first_id:  # a new row: its snapshot goes in with it
@@ -99,7 +107,8 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
     insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     # Every new row carries its uid, so the trigger that draws one is lifted too: merely present, it triples
     # the cost of each insert.
-    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review", "reviews_get_uid"):
+    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review", "reviews_get_uid"), \
+            indexes_lifted(conn, "reviews", lift=len(new_rows) >= stored_count):
         for start in range(0, len(new_rows), SAVE_BATCH):
             batch = new_rows[start:start + SAVE_BATCH]
             # Drill and cram answers stay out of the replay and keep no snapshot, as recompute_states leaves them.
@@ -131,15 +140,16 @@ def _scheduling_rows(conn, card_ids: list[int] | None):
         yield card, list(group)
 
 
-def _history(rows) -> list[tuple]:
-    days: dict[str, datetime.date] = {}
-    history = []
-    for row in rows:
-        day = days.get(row[3])
-        if day is None:
-            day = days[row[3]] = datetime.date.fromisoformat(row[3])
-        history.append((row[1], row[2], day, row[4]))
-    return history
+def _date(text: str, days: dict) -> datetime.date:
+    day = days.get(text)
+    if day is None:
+        day = days[text] = datetime.date.fromisoformat(text)
+    return day
+
+
+def _history(rows, days: dict) -> list[tuple]:
+    """(kind, grade, study day, reviewed_at) of each row, as replay.fold takes them; `days` caches dates."""
+    return [(row[1], row[2], _date(row[3], days), row[4]) for row in rows]
 
 
 def _fold(history, keep_snapshots: bool):
