@@ -46,10 +46,10 @@ def test_field_html_becomes_terminal_text():
 
 def test_templates_tell_question_and_answer_fields():
     names = ("Front", "Back", "Extra")
-    assert referenced_fields("{{Front}}", names) == [("Front", "")]
-    assert referenced_fields("{{#Extra}}{{Extra}}{{/Extra}} {{type:Back}} {{FrontSide}}", names) == [
-        ("Extra", ""), ("Back", "type")]
-    assert referenced_fields("{{cloze:Front}}{{hint:Extra}}", names) == [("Front", "cloze"), ("Extra", "hint")]
+    assert referenced_fields("{{Front}}", names) == (("Front", ""),)
+    assert referenced_fields("{{#Extra}}{{Extra}}{{/Extra}} {{type:Back}} {{FrontSide}}", names) == (
+        ("Extra", ""), ("Back", "type"))
+    assert referenced_fields("{{cloze:Front}}{{hint:Extra}}", names) == (("Front", "cloze"), ("Extra", "hint"))
 
 
 def test_ids_from_anki_names_are_deck_file_ids():

@@ -50,7 +50,7 @@ class AnkiCollection(NamedTuple):
     decks: dict[int, tuple[str, ...]]  # deck id -> name path ("A::B" -> ("A", "B"))
     notes: dict[int, Note]
     cards: list[Card]
-    revlog: list[LogEntry]
+    revlog: list[tuple]  # LogEntry fields, as plain tuples
 
 
 def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollection:
@@ -68,8 +68,8 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
                  for row in conn.execute("SELECT id, guid, mid, flds, tags FROM notes")}
         cards = [Card._make(row) for row in conn.execute(
             "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue FROM cards ORDER BY id")]
-        revlog = [LogEntry._make(row) for row in conn.execute(
-            "SELECT id, cid, ease, time, type FROM revlog ORDER BY cid, id")]
+        # Plain tuples in LogEntry's order: a log has hundreds of thousands of rows.
+        revlog = conn.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY cid, id").fetchall()
     except sqlite3.DatabaseError as err:
         raise PackageError(f"{package}: damaged collection inside ({member}: {err})") from None
     except (ValueError, KeyError, TypeError, AttributeError) as err:

@@ -1,6 +1,7 @@
 """Pure: notes of Anki's own note types as mlsquiz deck tables (the shape of a deck file), one deck per top-level
 Anki deck, sub-decks as sections. Basic-like notes follow their card templates; cloze notes stay cloze."""
 
+import functools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -27,7 +28,8 @@ def note_key(guid: str) -> str:
     return "n" + guid.encode("utf-8").hex()
 
 
-def referenced_fields(template: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1024)  # a note type's few templates serve thousands of notes
+def referenced_fields(template: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(field, filter) for each field a card template shows, in order: `{{type:Back}}` -> ("Back", "type")."""
     found = []
     for match in _REFERENCE.finditer(template):
@@ -37,7 +39,7 @@ def referenced_fields(template: str, names: tuple[str, ...]) -> list[tuple[str, 
         kind, _, name = token.rpartition(":")
         if name in names and (name, kind) not in found:
             found.append((name, kind))
-    return found
+    return tuple(found)
 
 
 class _Builder:
@@ -111,7 +113,7 @@ class _Builder:
         question, answer = notetype.templates[card.ord]
         asked = referenced_fields(question, notetype.fields)
         shown = [(n, k) for n, k in referenced_fields(answer, notetype.fields) if n not in {a for a, _ in asked}]
-        typed = [name for name, kind in asked + shown if kind == "type"]
+        typed = [name for name, kind in (*asked, *shown) if kind == "type"]
         prompt_fields = [name for name, kind in asked if kind != "type"]
         answer_fields = typed[:1] or [name for name, _ in shown]
         prompt = "\n".join(texts[n] for n in prompt_fields if texts.get(n))

@@ -29,10 +29,9 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
     days: dict[int, str] = {}  # study day per quarter hour: every zone's offset changes on a quarter hour
     hours: dict[int, str] = {}  # the UTC text of each hour, up to the minutes
     card, card_days = None, set()  # the study days the current card was answered on so far
-    for entry in entries:
-        moment = entry.id
-        if entry.type in NOT_ANSWERS or entry.ease not in GRADE_OF_BUTTON:
-            skipped[NOT_ANSWERS.get(entry.type, "log rows without an answer")] += 1
+    for moment, anki_card, ease, time_ms, log_type in entries:  # anki.collection.LogEntry's fields
+        if log_type in NOT_ANSWERS or ease not in GRADE_OF_BUTTON:
+            skipped[NOT_ANSWERS.get(log_type, "log rows without an answer")] += 1
             continue
         if not EARLIEST_MS <= moment < LATEST_MS:
             skipped["log rows with an impossible time"] += 1
@@ -41,8 +40,8 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         if day is None:
             local = datetime.datetime.fromtimestamp(moment // 1000, datetime.timezone.utc)
             day = days[moment // 900_000] = study_day(local, rollover_hour).isoformat()
-        if entry.card != card:
-            card, card_days = entry.card, set()
+        if anki_card != card:
+            card, card_days = anki_card, set()
         # The first answer of a study day is the review SM-2 schedules by; learning steps after it are re-drills.
         kind = "drill" if day in card_days else "review"
         card_days.add(day)
@@ -53,5 +52,5 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         minutes, milliseconds = divmod(moment % 3_600_000, 60_000)
         reviews.append(ImportedReview(f"anki-{moment}", card, moment,
                                       f"{hour}{minutes:02d}:{milliseconds // 1000:02d}.{milliseconds % 1000:03d}+00:00",
-                                      day, GRADE_OF_BUTTON[entry.ease], kind, max(0, entry.time_ms or 0)))
+                                      day, GRADE_OF_BUTTON[ease], kind, max(0, time_ms or 0)))
     return reviews, skipped

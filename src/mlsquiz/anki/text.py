@@ -20,11 +20,18 @@ def _image(match: re.Match) -> str:
 
 def html_to_text(field: str) -> str:
     """A field's text as a person reads it: one space between words, at most one blank line between blocks."""
-    text = _SOUND.sub(lambda m: f"[sound {m.group(1)}: not played]", field)
+    text = _SOUND.sub(lambda m: f"[sound {m.group(1)}: not played]", field) if "[sound:" in field else field
     if "<" in text:
-        text = _COMMENT.sub("", _HIDDEN.sub("", text))
-        text = _IMAGE.sub(_image, text)
-        text = _ITEM.sub("\n- ", text)
+        # Each pass only where its markup can be: a deck has thousands of fields, most with one or two tags.
+        lowered = text.lower()
+        if "<script" in lowered or "<style" in lowered:
+            text = _HIDDEN.sub("", text)
+        if "<!--" in text:
+            text = _COMMENT.sub("", text)
+        if "<img" in lowered:
+            text = _IMAGE.sub(_image, text)
+        if "<li" in lowered:
+            text = _ITEM.sub("\n- ", text)
         text = _TAG.sub("", _BREAK.sub("\n", text))  # a closing </li> goes too: the next item starts a line
     if "&" in text:
         text = html.unescape(text)  # once, after the markup is gone: "&amp;lt;" stays "&lt;"

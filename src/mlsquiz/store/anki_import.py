@@ -72,7 +72,8 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
         imported = {row[0] for row in conn.execute("SELECT uid FROM reviews WHERE uid LIKE 'anki-%'")}
         rows = []
         for card, review in reviews:
-            if review.uid in imported or _is_known_answer(moments.get(card, ()), review.moment_ms):
+            answered_here = moments.get(card)
+            if review.uid in imported or (answered_here and _is_known_answer(answered_here, review.moment_ms)):
                 figures["known"] += 1
                 continue
             imported.add(review.uid)
