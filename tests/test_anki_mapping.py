@@ -3,11 +3,15 @@
 import datetime
 import sqlite3
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mlsquiz import migrations
 from mlsquiz.anki.collection import LogEntry
 from mlsquiz.anki.foreign import note_key, referenced_fields, slug
 from mlsquiz.anki.history import reviews_from_log
 from mlsquiz.anki.text import html_to_text
+from mlsquiz.clock import utc_timestamp
 from mlsquiz.store.connection import open_collection
 
 
@@ -33,6 +37,17 @@ def test_buttons_become_grades_and_a_days_learning_steps_one_review(local_zone):
         (7, "2026-03-02", 5, "review"), (8, "2026-03-01", 4, "review")]
     assert skipped == {"manual schedule changes": 1, "reschedulings": 1, "log rows with an impossible time": 1}
     assert reviews[0].reviewed_at == "2026-03-01T09:00:00.000+00:00" and reviews[0].uid == f"anki-{log[0].id}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=946_684_800_000, max_value=4_102_444_799_999))
+def test_an_answer_moment_is_stored_as_the_quiz_stores_it(moment):
+    """The log's millisecond times are turned into text without a datetime per row: the text must be
+    clock.utc_timestamp's, to the millisecond, or a re-import would not recognise its own answers."""
+    (review,), _ = reviews_from_log([LogEntry(moment, 1, 3, 0, 1)], rollover_hour=4)
+    exact = datetime.datetime.fromtimestamp(moment // 1000, datetime.timezone.utc).replace(
+        microsecond=moment % 1000 * 1000)
+    assert review.reviewed_at == utc_timestamp(exact)
 
 
 def test_field_html_becomes_terminal_text():

@@ -12,6 +12,11 @@ NOT_ANSWERS = {4: "manual schedule changes", 5: "reschedulings"}
 EARLIEST_MS, LATEST_MS = 946_684_800_000, 4_102_444_800_000  # 2000 to 2100: a log id is the answer's time in ms
 
 
+# The tail of a UTC timestamp: "MM:SS" for each second of an hour, ".mmm+00:00" for each millisecond.
+_MINUTES_SECONDS = tuple(f"{second // 60:02d}:{second % 60:02d}" for second in range(3600))
+_MILLISECONDS = tuple(f".{ms:03d}+00:00" for ms in range(1000))
+
+
 class ImportedReview(NamedTuple):
     uid: str  # `anki-<revlog id>`: the same Anki answer is the same mlsquiz review, however often imported
     anki_card: int
@@ -49,8 +54,8 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         if hour is None:
             hour = hours[moment // 3_600_000] = time.strftime("%Y-%m-%dT%H:", time.gmtime(moment // 1000))
         # clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row.
-        minutes, milliseconds = divmod(moment % 3_600_000, 60_000)
-        reviews.append(ImportedReview(f"anki-{moment}", card, moment,
-                                      f"{hour}{minutes:02d}:{milliseconds // 1000:02d}.{milliseconds % 1000:03d}+00:00",
-                                      day, GRADE_OF_BUTTON[ease], kind, max(0, time_ms or 0)))
+        within_hour = moment % 3_600_000
+        reviewed_at = hour + _MINUTES_SECONDS[within_hour // 1000] + _MILLISECONDS[within_hour % 1000]
+        reviews.append(ImportedReview(f"anki-{moment}", card, moment, reviewed_at, day, GRADE_OF_BUTTON[ease], kind,
+                                      max(0, time_ms or 0)))
     return reviews, skipped

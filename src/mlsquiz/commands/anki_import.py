@@ -2,7 +2,6 @@
 or else a deck file (the caller's path)."""
 
 import hashlib
-import json
 import os
 from collections import Counter
 
@@ -91,7 +90,8 @@ def _import_package(args, context, path, package, bars) -> str:
         skipped.update(log_skipped)
         own_reviews, foreign_reviews = split_reviews(reviews, package, set(own), keys, mapped.card_keys,
                                                      getattr(args, "with_progress", False), skipped)
-        digest = hashlib.sha256(json.dumps(mapped.decks, sort_keys=True).encode()).hexdigest()
+        with open(path, "rb") as package_file:  # the decks' file_hash: which file they came from, as for a deck file
+            digest = hashlib.file_digest(package_file, "sha256").hexdigest()
         figures = apply_anki_import(collection, decks, digest, own_reviews, foreign_reviews, bars)
     finally:
         collection.close()

@@ -75,12 +75,15 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars
                                content_hash, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", inserts, advance)
         _in_batches(conn, """UPDATE cards SET type = ?, prompt = ?, content = ?, section = ?, tags = ?, position = ?,
                                content_hash = ?, retired = 0 WHERE id = ?""", updates, advance)
-        conn.execute(
-            """INSERT INTO card_state (card, deck, section, position, retired)
-               SELECT id, deck, section, position, retired FROM cards
-               WHERE deck = ? AND id NOT IN (SELECT card FROM card_state)""",
-            (deck.id,),
-        )
+        from .replay import bulk_state_changes
+
+        with bulk_state_changes(conn, len(inserts)):
+            conn.execute(
+                """INSERT INTO card_state (card, deck, section, position, retired)
+                   SELECT id, deck, section, position, retired FROM cards
+                   WHERE deck = ? AND id NOT IN (SELECT card FROM card_state)""",
+                (deck.id,),
+            )
         kept = {card.id for card in deck.cards}
         to_retire = [(row["id"],) for key, row in existing.items() if key not in kept and not row["retired"]]
         conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", to_retire)
