@@ -102,11 +102,12 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
     replays 100,000 answers at once, and a pair of frozen dataclasses per answer cost several times the
     arithmetic itself."""
     initial = sm2.hundredths(sm2.INITIAL_EASE)
-    next_values = sm2.next_values
+    next_values, day_texts = sm2.next_values, _DAY_TEXTS
     repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
     segment, last_day, snapshots = [], None, [] if keep_snapshots else None
     for kind, grade, day, reviewed_at in history:
-        before = (repetitions, ease, interval, due_text, lapses, last_review)
+        if keep_snapshots:  # the state before this answer
+            before = (repetitions, ease / 100, interval, due_text, lapses, last_review)
         if kind == "forget":  # back to new: the FSRS history starts again too
             repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
             segment, last_day = [], None
@@ -116,14 +117,15 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
             repetitions, ease, interval = next_values(repetitions, ease, interval, grade)
             today = day.toordinal()
             due = today + interval
-            due_text = _day_text(due) if keep_snapshots else None
             lapses += grade < 3
             last_review = reviewed_at
-            segment.append((grade, 0 if last_day is None else max(0, today - last_day)))
+            elapsed = 0 if last_day is None else today - last_day
+            segment.append((grade, elapsed if elapsed > 0 else 0))
             last_day = today
+            if keep_snapshots:
+                due_text = day_texts.get(due) or _day_text(due)
         if keep_snapshots:
-            snapshots.append((before[0], before[1] / 100, before[2], before[3], before[4], before[5],
-                              repetitions, ease / 100, interval, due_text, lapses))
+            snapshots.append(before + (repetitions, ease / 100, interval, due_text, lapses))
     state = sm2.CardState(repetitions, ease / 100, interval, None if due is None else datetime.date.fromordinal(due))
     final_day = None if last_day is None else datetime.date.fromordinal(last_day)
     return Schedule(state, lapses, last_review, None, final_day), segment, snapshots

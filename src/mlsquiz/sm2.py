@@ -10,6 +10,7 @@ MIN_EASE = 1.3
 INITIAL_EASE = 2.5
 # Anki's ceiling too: without one, a long run of passes overflows the calendar (year 9999).
 MAX_INTERVAL = 36_500
+_MIN_EASE_HUNDREDTHS = round(MIN_EASE * 100)
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ def hundredths(ease: float) -> int:
 def next_ease_hundredths(ease: int, grade: int) -> int:
     """SM-2's EF' = EF + (0.1 - (5 - q)(0.08 + (5 - q) 0.02)), in hundredths: all integers, no rounding."""
     miss = 5 - grade
-    return max(round(MIN_EASE * 100), ease + 10 - miss * (8 + 2 * miss))
+    ease += 10 - miss * (8 + 2 * miss)
+    return ease if ease > _MIN_EASE_HUNDREDTHS else _MIN_EASE_HUNDREDTHS
 
 
 def next_values(repetitions: int, ease: int, interval: int, grade: int) -> tuple[int, int, int]:
@@ -41,7 +43,8 @@ def next_values(repetitions: int, ease: int, interval: int, grade: int) -> tuple
             interval = 6
         else:
             # The ease before this review's update, as SM-2 prescribes; ceil(a / 100) as -(-a // 100).
-            interval = min(MAX_INTERVAL, max(1, -(-interval * ease // 100)))
+            interval = -(-interval * ease // 100)
+            interval = MAX_INTERVAL if interval > MAX_INTERVAL else interval if interval > 1 else 1
         repetitions += 1
     else:
         repetitions, interval = 0, 1

@@ -18,14 +18,18 @@ _MILLISECONDS = tuple(f".{ms:03d}+00:00" for ms in range(1000))
 
 
 class ImportedReview(NamedTuple):
-    uid: str  # `anki-<revlog id>`: the same Anki answer is the same mlsquiz review, however often imported
-    anki_card: int
-    moment_ms: int
+    # The first ANSWER_FIELDS are a review row's, in store.replay.add_reviews' order after the card.
     reviewed_at: str
     study_day: str
     grade: int
     kind: str  # review (the day's first answer) | drill (later learning steps that day)
     answer_ms: int
+    uid: str  # `anki-<revlog id>`: the same Anki answer is the same mlsquiz review, however often imported
+    anki_card: int
+    moment_ms: int
+
+
+ANSWER_FIELDS = 6
 
 
 def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
@@ -56,6 +60,6 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         # clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row.
         within_hour = moment % 3_600_000
         reviewed_at = hour + _MINUTES_SECONDS[within_hour // 1000] + _MILLISECONDS[within_hour % 1000]
-        reviews.append(ImportedReview(f"anki-{moment}", card, moment, reviewed_at, day, GRADE_OF_BUTTON[ease], kind,
-                                      max(0, time_ms or 0)))
+        reviews.append(ImportedReview(reviewed_at, day, GRADE_OF_BUTTON[ease], kind, max(0, time_ms or 0),
+                                      f"anki-{moment}", card, moment))
     return reviews, skipped

@@ -53,6 +53,7 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
     """Import `decks` (mlsquiz Decks) and merge reviews, then replay the states of every card that gained one.
 
     own_reviews: (card row id, ImportedReview); foreign_reviews: ((deck id, card id), ImportedReview)."""
+    from ..anki.history import ANSWER_FIELDS
     from .decks import import_deck
     from .replay import add_reviews
 
@@ -77,8 +78,7 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
                 figures["known"] += 1
                 continue
             imported.add(review.uid)
-            rows.append((card, review.reviewed_at, review.study_day, review.grade, review.kind, review.answer_ms,
-                         review.uid))
+            rows.append((card, *review[:ANSWER_FIELDS]))  # card, reviewed_at, study_day, grade, kind, answer_ms, uid
         add_reviews(conn, rows, bars)
         figures["merged"] = len(rows)
     return figures

@@ -7,7 +7,7 @@ import itertools
 import json
 import operator
 
-from ..replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, replay, snapshot
+from ..replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, fold, replay, snapshot
 from .memory import memory_columns, replay_scheduling
 
 _KINDS_SQL = ", ".join(f"'{kind}'" for kind in SCHEDULING_KINDS)
@@ -48,7 +48,7 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
             advance(1)
         history = _history(rows, days)
         cards.append(card)
-        folds.append(_fold(history, snapshots and not stepwise))
+        folds.append(fold(history, snapshots and not stepwise))
         if snapshots:
             replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folds[-1][2]
             snapshot_updates += _changed_snapshots(rows, replayed)
@@ -72,37 +72,34 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
     first_id, stored_count = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM reviews").fetchone()
     # Ids in the order a replay reads the log (card, reviewed_at, id), so a later recompute_states agrees.
     answers = sorted(answers, key=operator.itemgetter(0, 1))
-    new_rows = [[first_id + n, *answer] for n, answer in enumerate(answers)]
-    by_card = {card: list(group) for card, group in itertools.groupby(new_rows, key=lambda row: row[1])}
-    stored = dict(_scheduling_rows(conn, list(by_card)))
+    cards_answered = sorted({answer[0] for answer in answers})
+    stored = dict(_scheduling_rows(conn, cards_answered))
     stepwise = _needs_steps(scheduling)
-    cards, folds, snapshot_updates = [], [], []
-    advance = None if bars is None else bars.stage("replaying cards", len(by_card)).advance
-    days: dict[str, datetime.date] = {}
-    for card, incoming in by_card.items():
+    new_rows, cards, folds, snapshot_updates, days = [], [], [], [], {}
+    advance = None if bars is None else bars.stage("replaying cards", len(cards_answered)).advance
+    next_id = first_id
+    for card, group in itertools.groupby(answers, key=operator.itemgetter(0)):
         if advance is not None:
             advance(1)
-        scheduled = [row for row in incoming if row[5] in SCHEDULING_KINDS]
+        group = list(group)
+        ids = range(next_id, next_id + len(group))  # ids in the order a replay reads the log: (card, reviewed_at, id)
+        next_id += len(group)
         if card in stored or stepwise:
-            # As _scheduling_rows gives them: card, kind, grade, study_day, reviewed_at, id (snapshot...)
-            rows = sorted(stored.get(card, []) + [(card, row[5], row[4], row[3], row[2], row[0]) for row in scheduled],
-                          key=lambda row: (row[4], row[_ID]))
-            history = _history(rows, days)
+            coming = [(card, a[4], a[3], a[2], a[1], row_id) for row_id, a in zip(ids, group) if a[4] in SCHEDULING_KINDS]
+            folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
+            snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
-            rows, history = None, [(row[5], row[4], _date(row[3], days), row[2]) for row in scheduled]
-        folded = _fold(history, not stepwise)
+            history = [(a[4], a[3], days.get(a[2]) or _date(a[2], days), a[1]) for a in group if a[4] in SCHEDULING_KINDS]
+            folded = fold(history, True)
+            snapshots = folded[2]
         cards.append(card)
         folds.append(folded)
-        if rows is None:
-            for row, replayed_snapshot in zip(scheduled, folded[2]):
-                row.extend(replayed_snapshot)
-            continue
-        replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folded[2]
-        for row, replayed_snapshot in zip(rows, replayed):
-            if row[_ID] >= first_id:  # a new row: its snapshot goes in with it
-                new_rows[row[_ID] - first_id].extend(replayed_snapshot)
-            elif row[_FIRST_SNAPSHOT:] != replayed_snapshot:
-                snapshot_updates.append((*replayed_snapshot, row[_ID]))
+        if len(snapshots) == len(group):
+            new_rows += [(row_id, *answer, *snapshot) for row_id, answer, snapshot in zip(ids, group, snapshots)]
+        else:  # drill and cram answers stay out of the replay and keep no snapshot, as recompute_states leaves them
+            replayed = iter(snapshots)
+            new_rows += [(row_id, *answer, *(next(replayed) if answer[4] in SCHEDULING_KINDS else _NO_SNAPSHOT))
+                         for row_id, answer in zip(ids, group)]
     saving = None if bars is None else bars.stage("saving reviews", len(new_rows)).advance
     columns = ("id", *_ANSWER, *_SNAPSHOT)
     insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -112,13 +109,30 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
             indexes_lifted(conn, "reviews", lift=len(new_rows) >= stored_count):
         for start in range(0, len(new_rows), SAVE_BATCH):
             batch = new_rows[start:start + SAVE_BATCH]
-            # Drill and cram answers stay out of the replay and keep no snapshot, as recompute_states leaves them.
-            conn.executemany(insert, (row if len(row) == len(columns) else (*row, *_NO_SNAPSHOT) for row in batch))
+            conn.executemany(insert, batch)
             if saving is not None:
                 saving(len(batch))
         add_to_day_tables(conn, first_id)
     _update_snapshots(conn, snapshot_updates)
-    _store_states(conn, sorted(by_card), cards, folds, scheduling, bars)
+    _store_states(conn, cards_answered, cards, folds, scheduling, bars)
+
+
+def _merged_replay(stored_rows: list, coming: list, scheduling, days: dict) -> tuple:
+    """A card's stored scheduled answers replayed together with the ones `coming` (both as _scheduling_rows
+    gives them, the coming ones without snapshots): (its fold, the coming answers' snapshots in order, updates
+    (snapshot..., id) for stored answers whose snapshot changes)."""
+    rows = sorted(stored_rows + coming, key=lambda row: (row[4], row[_ID]))
+    history = _history(rows, days)
+    stepwise = _needs_steps(scheduling)
+    folded = fold(history, not stepwise)
+    replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folded[2]
+    new_snapshots, updates = [], []
+    for row, snapshot in zip(rows, replayed):
+        if len(row) == _FIRST_SNAPSHOT:  # a coming answer: its snapshot goes in with it
+            new_snapshots.append(snapshot)
+        elif row[_FIRST_SNAPSHOT:] != snapshot:
+            updates.append((*snapshot, row[_ID]))
+    return folded, new_snapshots, updates
 
 
 def _needs_steps(scheduling) -> bool:
@@ -151,12 +165,6 @@ def _date(text: str, days: dict) -> datetime.date:
 def _history(rows, days: dict) -> list[tuple]:
     """(kind, grade, study day, reviewed_at) of each row, as replay.fold takes them; `days` caches dates."""
     return [(row[1], row[2], _date(row[3], days), row[4]) for row in rows]
-
-
-def _fold(history, keep_snapshots: bool):
-    from ..replay import fold
-
-    return fold(history, keep_snapshots)
 
 
 def _fsrs_snapshots(rows, history, scheduling) -> list[tuple]:
