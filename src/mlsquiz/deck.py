@@ -16,6 +16,9 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # http(s) only, and nothing that could end an HTML attribute or hide in a terminal (quotes, <, >, spaces, controls)
 WEB_LINK = re.compile(r"(?i)https?://[^\s\"'<>\x00-\x1f\x7f-\x9f]+")
 
+# json.dumps with options builds a new encoder per call; a deck has thousands of cards.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class CardSpec:
 
     @property
     def content_hash(self) -> str:
-        canonical = json.dumps(self.content, sort_keys=True, ensure_ascii=False)
+        canonical = _CANONICAL_JSON(self.content)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 

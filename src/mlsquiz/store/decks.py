@@ -24,6 +24,8 @@ def deck_with_file_hash(collection, file_hash: str) -> str | None:
     return row["id"] if row else None
 
 
+# json.dumps with options builds a new encoder per call; a deck has thousands of cards.
+_CONTENT_JSON = json.JSONEncoder(ensure_ascii=False).encode
 SAVE_BATCH = 1_000  # cards written per statement batch; a progress bar moves on after each
 
 
@@ -59,7 +61,7 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars
         inserts, updates, edited = [], [], 0
         for position, card in enumerate(deck.cards):
             tags = json.dumps(list(card.tags))
-            values = (card.type, card.prompt, json.dumps(card.content, ensure_ascii=False), card.section,
+            values = (card.type, card.prompt, _CONTENT_JSON(card.content), card.section,
                       tags, position, card.content_hash)
             old = existing.get(card.id)
             if old is None:
