@@ -101,7 +101,7 @@ def bare_review_loop(db: Path) -> list[str]:
     code = f"""
 import sqlite3
 conn = sqlite3.connect({str(db)!r})
-for row in conn.execute("SELECT card, kind, grade, study_day, reviewed_at FROM reviews ORDER BY card, reviewed_at, id"):
+for row in conn.execute("SELECT card, kind, grade, study_day, reviewed_at FROM reviews ORDER BY card, reviewed_at, uid"):
     pass
 """
     return [PYTHON, "-c", code]
@@ -125,7 +125,7 @@ def bare_fit_script(db: Path) -> list[str]:
 import datetime, sqlite3
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 items, card, reviews, previous = [], None, [], None
-query = "SELECT card, study_day, grade FROM reviews WHERE kind = 'review' ORDER BY card, reviewed_at, id"
+query = "SELECT card, study_day, grade FROM reviews WHERE kind = 'review' ORDER BY card, reviewed_at, uid"
 for c, day, grade in sqlite3.connect({str(db)!r}).execute(query):
     day = datetime.date.fromisoformat(day)
     if c != card:

@@ -27,7 +27,7 @@ def recount_mismatches(conn) -> list[str]:
                                      "FROM card_state"):
         log = [LoggedAnswer(r[0], r[1], r[2], datetime.date.fromisoformat(r[3]), r[4]) for r in conn.execute(
             """SELECT id, kind, grade, study_day, reviewed_at FROM reviews WHERE card = ?
-               AND kind IN ('review', 'forget') ORDER BY reviewed_at, id""", (card,))]
+               AND kind IN ('review', 'forget') ORDER BY reviewed_at, uid""", (card,))]
         expected = final_schedule(log)
         s = expected.state
         if state != [s.repetitions, s.ease, s.interval, s.due and s.due.isoformat(), expected.lapses,

@@ -168,3 +168,37 @@ def test_an_older_collection_is_upgraded_in_a_private_copy(cli, db_path, tmp_pat
     assert result.code == 0 and "1 reviews merged" in result.out, result.out + result.err
     assert old.read_bytes() == stamp and not list(tmp_path.glob("old.db.schema*"))
     assert states(db_path)[("mini", "o1")][:3] == (1, 2.36, 1)
+
+
+def test_answers_at_the_same_instant_on_two_machines_merge_alike_both_ways(cli, db_path, tmp_path):
+    """Two answers to one card stamped with the same millisecond are replayed in uid order on both sides, so
+    A+B and B+A agree (by row id, each side would put its own answer first)."""
+    assert cli("import", MINI_DECK).code == 0
+    desk, laptop = copy_collection(db_path, tmp_path / "desk.db"), copy_collection(db_path, tmp_path / "laptop.db")
+    for path, grades in ((desk, (5, 1)), (laptop, (4, 5))):
+        history = History(path)
+        history.answer("b1", grades[0], "2026-03-01 09:00")
+        history.answer("b1", grades[1], "2026-03-02 09:00:00.123")  # the same instant on both machines
+        history.close()
+    a_b, b_a = copy_collection(desk, tmp_path / "a+b.db"), copy_collection(laptop, tmp_path / "b+a.db")
+    merge(a_b, laptop)
+    merge(b_a, desk)
+    assert log(a_b) == log(b_a)
+    assert states(a_b) == states(b_a)
+    with contextlib.closing(sqlite3.connect(a_b)) as one, contextlib.closing(sqlite3.connect(b_a)) as other:
+        snapshots = "SELECT uid, repetitions_after, ease_after, interval_after, due_after FROM reviews ORDER BY uid"
+        assert one.execute(snapshots).fetchall() == other.execute(snapshots).fetchall()
+
+
+def test_a_card_new_to_this_machine_keeps_its_flags_from_the_other(cli, db_path, tmp_path):
+    other = tmp_path / "other.db"
+    assert cli("--db", other, "import", MINI_DECK).code == 0
+    assert cli("--db", other, "suspend", "c1").code == 0
+    assert cli("import", other).code == 0
+    listed = cli("cards", "--suspended")
+    assert "c1" in listed.out and "b1" not in listed.out, listed.out
+    assert cli("--db", other, "unsuspend", "c1").code == 0
+    assert cli("suspend", "b1").code == 0
+    assert cli("import", other).code == 0  # cards both hold keep this machine's flags
+    listed = cli("cards", "--suspended")
+    assert "c1" in listed.out and "b1" in listed.out, listed.out

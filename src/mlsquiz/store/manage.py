@@ -166,7 +166,7 @@ def card_history(collection, card: int) -> list:
     """A card's review log, oldest first."""
     return collection.conn.execute(
         """SELECT reviewed_at, study_day, kind, grade, answer_ms, interval_after, due_after, ease_after
-           FROM reviews WHERE card = ? ORDER BY reviewed_at, id""",
+           FROM reviews WHERE card = ? ORDER BY reviewed_at, uid""",  # the replay order (store/replay.py)
         (card,),
     ).fetchall()
 

@@ -83,7 +83,7 @@ def review_histories(conn) -> list[list[tuple[datetime.date, int]]]:
     histories, card, history = [], None, []
     for row in conn.execute(
         """SELECT card, kind, study_day, grade FROM reviews WHERE kind IN ('review', 'forget')
-           ORDER BY card, reviewed_at, id"""
+           ORDER BY card, reviewed_at, uid"""  # the replay order (store/replay.py)
     ):
         if row[0] != card:
             if history:

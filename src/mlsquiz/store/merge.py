@@ -103,6 +103,7 @@ def _merge(conn) -> dict:
             WHERE id NOT IN (SELECT id FROM main.decks)"""
     ).rowcount
     card_columns = [c for c in shared["cards"] if c != "id"]
+    first_new_card = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM main.cards").fetchone()[0]
     cards = conn.execute(
         f"""INSERT INTO main.cards ({', '.join(card_columns)}) SELECT {', '.join(f'o.{c}' for c in card_columns)}
             FROM other.cards o WHERE NOT EXISTS
@@ -112,6 +113,16 @@ def _merge(conn) -> dict:
         """INSERT INTO main.card_state (card, deck, section, position, retired)
            SELECT id, deck, section, position, retired FROM main.cards
            WHERE id NOT IN (SELECT card FROM main.card_state)"""
+    )
+    # A card new to this machine keeps what the learner did to it on the other: suspended, buried, a leech.
+    # (A card both machines hold keeps this machine's flags: neither side knows when its own were set.)
+    conn.execute(
+        """UPDATE main.card_state SET suspended = o.suspended, buried_until = o.buried_until, leech = o.leech
+           FROM (SELECT m.id AS card, s.suspended, s.buried_until, s.leech FROM other.card_state s
+                 JOIN other.cards oc ON oc.id = s.card
+                 JOIN main.cards m ON m.deck = oc.deck AND m.card_id = oc.card_id AND m.id >= ?) AS o
+           WHERE main.card_state.card = o.card""",
+        (first_new_card,),
     )
     # Reviews the other machine has and this one lacks, moved onto this collection's row ids for their cards.
     review_columns = [c for c in shared["reviews"] if c not in ("id", "card")]

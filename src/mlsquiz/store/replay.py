@@ -16,7 +16,9 @@ _SNAPSHOT = ("repetitions_before", "ease_before", "interval_before", "due_before
 _ANSWER = ("card", "reviewed_at", "study_day", "grade", "kind", "answer_ms", "uid")
 _NO_SNAPSHOT = (None,) * len(_SNAPSHOT)
 # Column positions in the rows _scheduling_rows reads.
-_ID, _FIRST_SNAPSHOT = 5, 6
+_ID, _UID, _FIRST_SNAPSHOT = 5, 6, 7
+# A replay reads a card's answers by time; answers at the same millisecond (two machines, merged) by uid, which
+# both machines share, so that a merge gives the same states whichever side it starts from: the replay order.
 
 
 def _state_row(schedule: Schedule) -> tuple:
@@ -70,8 +72,8 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
         return
     scheduling = replay_scheduling(conn)
     first_id, stored_count = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM reviews").fetchone()
-    # Ids in the order a replay reads the log (card, reviewed_at, id), so a later recompute_states agrees.
-    answers = sorted(answers, key=operator.itemgetter(0, 1))
+    # Ids in the replay order (card, reviewed_at, uid), for the log to read in id order too.
+    answers = sorted(answers, key=operator.itemgetter(0, 1, 6))
     cards_answered = sorted({answer[0] for answer in answers})
     stored = dict(_scheduling_rows(conn, cards_answered))
     stepwise = _needs_steps(scheduling)
@@ -82,10 +84,11 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
         if advance is not None:
             advance(1)
         group = list(group)
-        ids = range(next_id, next_id + len(group))  # ids in the order a replay reads the log: (card, reviewed_at, id)
+        ids = range(next_id, next_id + len(group))
         next_id += len(group)
         if card in stored or stepwise:
-            coming = [(card, a[4], a[3], a[2], a[1], row_id) for row_id, a in zip(ids, group) if a[4] in SCHEDULING_KINDS]
+            coming = [(card, a[4], a[3], a[2], a[1], row_id, a[6]) for row_id, a in zip(ids, group)
+                      if a[4] in SCHEDULING_KINDS]
             folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
             snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
@@ -121,7 +124,7 @@ def _merged_replay(stored_rows: list, coming: list, scheduling, days: dict) -> t
     """A card's stored scheduled answers replayed together with the ones `coming` (both as _scheduling_rows
     gives them, the coming ones without snapshots): (its fold, the coming answers' snapshots in order, updates
     (snapshot..., id) for stored answers whose snapshot changes)."""
-    rows = sorted(stored_rows + coming, key=lambda row: (row[4], row[_ID]))
+    rows = sorted(stored_rows + coming, key=operator.itemgetter(4, _UID))
     history = _history(rows, days)
     stepwise = _needs_steps(scheduling)
     folded = fold(history, not stepwise)
@@ -141,14 +144,16 @@ def _needs_steps(scheduling) -> bool:
 
 
 def _scheduling_rows(conn, card_ids: list[int] | None):
-    """(card, its scheduled answers as rows (card, kind, grade, study_day, reviewed_at, id, snapshot...)) in
-    replay order, for the given cards (all when None)."""
+    """(card, its scheduled answers as rows (card, kind, grade, study_day, reviewed_at, id, uid, snapshot...))
+    in replay order, for the given cards (all when None)."""
     where, params = _in_cards(card_ids)
+    # Before migration m008 (which brings uids) the upgrade replays by row id: no merge could have happened yet.
+    uid = "uid" if conn.execute("SELECT 1 FROM pragma_table_info('reviews') WHERE name = 'uid'").fetchone() else "id"
     reviews = conn.cursor()
     reviews.row_factory = None  # tuples: a million sqlite3.Row objects cost seconds
     reviews.execute(
-        f"""SELECT card, kind, grade, study_day, reviewed_at, id, {', '.join(_SNAPSHOT)} FROM reviews
-            WHERE kind IN ({_KINDS_SQL}) {where} ORDER BY card, reviewed_at, id""",
+        f"""SELECT card, kind, grade, study_day, reviewed_at, id, {uid}, {', '.join(_SNAPSHOT)} FROM reviews
+            WHERE kind IN ({_KINDS_SQL}) {where} ORDER BY card, reviewed_at, {uid}""",
         params,
     )
     for card, group in itertools.groupby(reviews, key=lambda row: row[0]):

@@ -169,13 +169,13 @@ def undo_review(collection, review_id: int) -> str | None:
     from .replay import recompute_states
 
     with collection.transaction() as conn:
-        row = conn.execute("SELECT card, kind, reviewed_at FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        row = conn.execute("SELECT card, kind, reviewed_at, uid FROM reviews WHERE id = ?", (review_id,)).fetchone()
         if row is None:
             return "That answer is no longer in the collection (undone elsewhere); nothing changed."
         later = conn.execute(
             """SELECT count(*) FROM reviews WHERE card = ? AND kind IN ('review', 'forget')
-               AND (reviewed_at, id) > (?, ?)""",
-            (row["card"], row["reviewed_at"], review_id),
+               AND (reviewed_at, uid) > (?, ?)""",  # later in the replay order (store/replay.py)
+            (row["card"], row["reviewed_at"], row["uid"]),
         ).fetchone()[0]
         conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         if row["kind"] in ("review", "forget"):
