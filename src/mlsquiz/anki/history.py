@@ -33,11 +33,11 @@ ANSWER_FIELDS = 6
 
 
 def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
-    """Map log entries (sorted by card, then time) to reviews; also count what was skipped, and why."""
+    """Map log entries (in time order) to reviews; also count what was skipped, and why."""
     reviews, skipped = [], Counter()
     days: dict[int, str] = {}  # study day per quarter hour: every zone's offset changes on a quarter hour
     hours: dict[int, str] = {}  # the UTC text of each hour, up to the minutes
-    card, card_days = None, set()  # the study days the current card was answered on so far
+    answered: set[tuple[int, str]] = set()  # (card, study day) of the answers so far
     for moment, anki_card, ease, time_ms, log_type in entries:  # anki.collection.LogEntry's fields
         if log_type in NOT_ANSWERS or ease not in GRADE_OF_BUTTON:
             skipped[NOT_ANSWERS.get(log_type, "log rows without an answer")] += 1
@@ -49,11 +49,10 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         if day is None:
             local = datetime.datetime.fromtimestamp(moment // 1000, datetime.timezone.utc)
             day = days[moment // 900_000] = study_day(local, rollover_hour).isoformat()
-        if anki_card != card:
-            card, card_days = anki_card, set()
         # The first answer of a study day is the review SM-2 schedules by; learning steps after it are re-drills.
-        kind = "drill" if day in card_days else "review"
-        card_days.add(day)
+        card_day = (anki_card, day)
+        kind = "drill" if card_day in answered else "review"
+        answered.add(card_day)
         hour = hours.get(moment // 3_600_000)
         if hour is None:
             hour = hours[moment // 3_600_000] = time.strftime("%Y-%m-%dT%H:", time.gmtime(moment // 1000))
@@ -61,5 +60,5 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         within_hour = moment % 3_600_000
         reviewed_at = hour + _MINUTES_SECONDS[within_hour // 1000] + _MILLISECONDS[within_hour % 1000]
         reviews.append(ImportedReview(reviewed_at, day, GRADE_OF_BUTTON[ease], kind, max(0, time_ms or 0),
-                                      f"anki-{moment}", card, moment))
+                                      f"anki-{moment}", anki_card, moment))
     return reviews, skipped

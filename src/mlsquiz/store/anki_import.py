@@ -71,14 +71,12 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
         reviews = [*own_reviews, *((rowids[key], review) for key, review in foreign_reviews if key in rowids)]
         moments = _native_moments(conn, {card for card, _ in reviews})
         imported = {row[0] for row in conn.execute("SELECT uid FROM reviews WHERE uid LIKE 'anki-%'")}
-        rows = []
-        for card, review in reviews:
-            answered_here = moments.get(card)
-            if review.uid in imported or (answered_here and _is_known_answer(answered_here, review.moment_ms)):
-                figures["known"] += 1
-                continue
-            imported.add(review.uid)
-            rows.append((card, *review[:ANSWER_FIELDS]))  # card, reviewed_at, study_day, grade, kind, answer_ms, uid
+        # (card, reviewed_at, study_day, grade, kind, answer_ms, uid) of every answer not already here. A package
+        # holds each log row once (its id is the table's key), so only the collection can know one.
+        rows = [(card, *review[:ANSWER_FIELDS]) for card, review in reviews
+                if review.uid not in imported and not (card in moments and _is_known_answer(moments[card],
+                                                                                               review.moment_ms))]
+        figures["known"] = len(reviews) - len(rows)
         add_reviews(conn, rows, bars)
         figures["merged"] = len(rows)
     return figures
