@@ -101,7 +101,8 @@ def bare_review_loop(db: Path) -> list[str]:
     code = f"""
 import sqlite3
 conn = sqlite3.connect({str(db)!r})
-for row in conn.execute("SELECT card, kind, grade, study_day, reviewed_at FROM reviews ORDER BY card, reviewed_at, uid"):
+query = "SELECT card, kind, grade, study_day, reviewed_at FROM reviews ORDER BY card, reviewed_at, uid"
+for row in conn.execute(query):
     pass
 """
     return [PYTHON, "-c", code]

@@ -1,5 +1,6 @@
-"""store.replay.add_reviews (the bulk path of Anki imports) must leave exactly what inserting the same reviews one
-by one and replaying their cards leaves: the log with its snapshots, every card's state, the day tables, the counts."""
+"""store.replay.add_reviews (the bulk path of Anki imports) must leave exactly what inserting the same reviews
+one by one and replaying their cards leaves: the log with its snapshots, every card's state, the day tables and
+the counts."""
 
 import datetime
 import shutil
@@ -21,7 +22,8 @@ def answers(count: int, prefix: str):
     answer = st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 2), st.integers(0, 5),
                        st.sampled_from(KINDS))
     return st.lists(answer, max_size=count).map(lambda drawn: [
-        (card, day, second, grade, kind, f"{prefix}-{n}") for n, (card, day, second, grade, kind) in enumerate(drawn)])
+        (card, day, second, grade, kind, f"{prefix}-{n}")
+        for n, (card, day, second, grade, kind) in enumerate(drawn)])
 
 
 def rows(conn, drawn) -> list[tuple]:

@@ -126,7 +126,8 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
                 due_text = day_texts.get(due) or _day_text(due)
         if keep_snapshots:
             snapshots.append(before + (repetitions, ease / 100, interval, due_text, lapses))
-    state = sm2.CardState(repetitions, ease / 100, interval, None if due is None else datetime.date.fromordinal(due))
+    due_day = None if due is None else datetime.date.fromordinal(due)
+    state = sm2.CardState(repetitions, ease / 100, interval, due_day)
     final_day = None if last_day is None else datetime.date.fromordinal(last_day)
     return Schedule(state, lapses, last_review, None, final_day), segment, snapshots
 

@@ -90,7 +90,7 @@ def _import_package(args, context, path, package, bars) -> str:
         skipped.update(log_skipped)
         own_reviews, foreign_reviews = split_reviews(reviews, package, set(own), keys, mapped.card_keys,
                                                      getattr(args, "with_progress", False), skipped)
-        with open(path, "rb") as package_file:  # the decks' file_hash: which file they came from, as for a deck file
+        with open(path, "rb") as package_file:  # the decks' file_hash: the file they came from, as for deck files
             digest = hashlib.file_digest(package_file, "sha256").hexdigest()
         figures = apply_anki_import(collection, decks, digest, own_reviews, foreign_reviews, bars)
     finally:

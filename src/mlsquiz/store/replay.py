@@ -59,8 +59,9 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
 
 
 def add_reviews(conn, answers: list[tuple], bars=None) -> None:
-    """Insert new reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid; the uid is required) with their before/after
-    snapshots, and store the replayed state of every card they touch. Run inside a transaction.
+    """Insert new reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid; the uid is required) with
+    their before/after snapshots, and store the replayed state of every card they touch. Run inside a
+    transaction.
 
     The same result as inserting the rows and calling `recompute_states` on their cards, but the replay runs
     before anything is written, so each new row is written once and complete: an Anki import brings 100,000
@@ -92,7 +93,8 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
             folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
             snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
-            history = [(a[4], a[3], days.get(a[2]) or _date(a[2], days), a[1]) for a in group if a[4] in SCHEDULING_KINDS]
+            history = [(a[4], a[3], days.get(a[2]) or _date(a[2], days), a[1]) for a in group
+                       if a[4] in SCHEDULING_KINDS]
             folded = fold(history, True)
             snapshots = folded[2]
         cards.append(card)
@@ -148,7 +150,8 @@ def _scheduling_rows(conn, card_ids: list[int] | None):
     in replay order, for the given cards (all when None)."""
     where, params = _in_cards(card_ids)
     # Before migration m008 (which brings uids) the upgrade replays by row id: no merge could have happened yet.
-    uid = "uid" if conn.execute("SELECT 1 FROM pragma_table_info('reviews') WHERE name = 'uid'").fetchone() else "id"
+    has_uid = conn.execute("SELECT 1 FROM pragma_table_info('reviews') WHERE name = 'uid'").fetchone()
+    uid = "uid" if has_uid else "id"
     reviews = conn.cursor()
     reviews.row_factory = None  # tuples: a million sqlite3.Row objects cost seconds
     reviews.execute(
