@@ -10,6 +10,7 @@ $(BIN)/mlsquiz: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src  # bytecode once, as pip does for a regular install
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/mlsquiz
@@ -25,6 +26,7 @@ test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test-deps
+	$(BIN)/python -m compileall -q src  # the sources as they are now, not as installed
 	$(BIN)/python bench/run.py
 
 clean:
