@@ -202,3 +202,52 @@ def test_a_card_new_to_this_machine_keeps_its_flags_from_the_other(cli, db_path,
     assert cli("import", other).code == 0  # cards both hold keep this machine's flags
     listed = cli("cards", "--suspended")
     assert "c1" in listed.out and "b1" in listed.out, listed.out
+
+
+def practice_tables(db):
+    """Attempts with their questions and requeued cards, by identities both machines share."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        attempts = set(conn.execute(
+            """SELECT deck, started_at, study_day, status, questions, right, scaled, passed FROM practice_attempts"""))
+        questions = set(conn.execute(
+            """SELECT a.started_at, q.position, c.card_id, q.answer, q.right, r.uid FROM practice_questions q
+               JOIN practice_attempts a ON a.id = q.attempt JOIN cards c ON c.id = q.card
+               LEFT JOIN reviews r ON r.id = q.review"""))
+        requeued = set(conn.execute(
+            "SELECT c.card_id, q.day FROM practice_requeue q JOIN cards c ON c.id = q.card"))
+    return attempts, questions, requeued
+
+
+def sit_practice_exam(path, started_at: str, cards: list[str], requeue_day: str):
+    from types import SimpleNamespace
+
+    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.practice import finish_attempt, requeue, save_practice_answer, start_attempt
+
+    collection = open_synced(str(path))
+    ids = [collection.conn.execute("SELECT id FROM cards WHERE deck = 'mini' AND card_id = ?", (card,)).fetchone()[0]
+           for card in cards]
+    day = datetime.date.fromisoformat(started_at[:10])
+    attempt = start_attempt(collection, "mini", started_at, day, 600, [(card, "one") for card in ids])
+    save_practice_answer(collection, attempt, 0, ids[0], "SageMaker", True, started_at[:-1] + "1Z", day, 800)
+    finish_attempt(collection, attempt, "submitted", 60, SimpleNamespace(right=1, scaled=550, passed=False))
+    requeue(collection, ids[1:], datetime.date.fromisoformat(requeue_day))
+    collection.close()
+
+
+def test_practice_exams_come_along_once_whichever_way_the_merge_goes(cli, db_path, tmp_path):
+    assert cli("import", MINI_DECK).code == 0
+    desk, laptop = copy_collection(db_path, tmp_path / "desk.db"), copy_collection(db_path, tmp_path / "laptop.db")
+    sit_practice_exam(desk, "2026-03-02T09:00:00Z", ["c1", "m1"], "2026-03-03")
+    sit_practice_exam(laptop, "2026-03-05T09:00:00Z", ["t1", "m1"], "2026-03-06")
+    a_b, b_a = copy_collection(desk, tmp_path / "a+b.db"), copy_collection(laptop, tmp_path / "b+a.db")
+    result = merge(a_b, laptop)
+    assert "1 practice exams added" in result.out, result.out
+    merge(b_a, desk)
+    assert practice_tables(a_b) == practice_tables(b_a)
+    attempts, questions, requeued = practice_tables(a_b)
+    assert {a[1] for a in attempts} == {"2026-03-02T09:00:00Z", "2026-03-05T09:00:00Z"}
+    assert len(questions) == 4 and all(q[5] for q in questions if q[1] == 0)  # answers point at merged reviews
+    assert requeued == {("m1", "2026-03-06")}  # sent back on both machines: the later practice exam's day
+    once = practice_tables(a_b)
+    assert "0 practice exams added" in merge(a_b, laptop).out and practice_tables(a_b) == once

@@ -173,3 +173,26 @@ def test_ease_average_and_buckets_use_exact_eases(cli, mini_collection):
     assert ease["average"] == 2.31  # (2.46 + 2.16) / 2; counted to a tenth it was 2.35
     buckets = {(b["from"], b["to"]): b["cards"] for b in ease["distribution"]}
     assert buckets[(2.1, 2.5)] == 2 and buckets[(2.5, 2.9)] == 0
+
+
+def test_an_answer_stamped_no_later_than_the_last_one_is_replayed_into_place(mini_collection, tmp_path):
+    """Answers at one millisecond replay in uid order (random for answers given here), and an answer from a
+    clock set back comes before later ones: either way the state saved is the replay's, whatever the uids."""
+    import shutil
+
+    from recount import recount_mismatches
+
+    for attempt in range(12):  # fresh uids each time: the order they give is a coin toss
+        path = tmp_path / f"c{attempt}.db"
+        shutil.copy(mini_collection, path)
+        history = History(path)
+        history.answer("b1", 5, "2026-03-01 09:00")
+        history.answer("b1", 1, "2026-03-02 09:00")
+        saved = history.answer("b1", 4, "2026-03-02 09:00")  # the same instant as the one before
+        conn = history.collection.conn
+        assert recount_mismatches(conn) == []
+        logged = conn.execute("SELECT interval_after, due_after FROM reviews WHERE id = ?", (saved.review_id,))
+        assert tuple(logged.fetchone()) == (saved.after.interval, saved.after.due.isoformat())
+        history.answer("b1", 2, "2026-03-01 12:00")  # a clock set back
+        assert recount_mismatches(conn) == []
+        history.close()

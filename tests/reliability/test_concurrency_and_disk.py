@@ -48,8 +48,11 @@ def test_two_writers_on_one_card_apply_every_answer_to_the_current_state(mini_co
     conn = sqlite3.connect(mini_collection)
     assert conn.execute("SELECT count(*) FROM reviews WHERE card = ?", (card,)).fetchone()[0] == 50
     assert conn.execute("SELECT repetitions FROM card_state WHERE card = ?", (card,)).fetchone()[0] == 50
-    befores = [r[0] for r in conn.execute("SELECT repetitions_before FROM reviews WHERE card = ? ORDER BY id", (card,))]
-    assert befores == list(range(50))  # each answer saw the state the previous one left
+    # Both writers stamp their answers 09:00:00, 09:00:01, ...: each answer comes after the previous one in the
+    # replay order (time, then uid), and the log says it saw the state that one left.
+    befores = [r[0] for r in conn.execute(
+        "SELECT repetitions_before FROM reviews WHERE card = ? ORDER BY reviewed_at, uid", (card,))]
+    assert befores == list(range(50))
 
 
 def spawn_quiz(db):

@@ -94,6 +94,11 @@ def merge_collection(collection, other_path: str, bars=None) -> dict:
     return figures
 
 
+# The same card on both machines: the other's card row id -> this collection's.
+_CARD_MATCH = ("JOIN other.cards oc ON oc.id = {column} "
+               "JOIN main.cards mc ON mc.deck = oc.deck AND mc.card_id = oc.card_id")
+
+
 def _merge(conn) -> dict:
     shared = {table: [c for c in _columns(conn, "main", table) if c in _columns(conn, "other", table)]
               for table in ("decks", "cards", "reviews")}
@@ -117,22 +122,19 @@ def _merge(conn) -> dict:
     # A card new to this machine keeps what the learner did to it on the other: suspended, buried, a leech.
     # (A card both machines hold keeps this machine's flags: neither side knows when its own were set.)
     conn.execute(
-        """UPDATE main.card_state SET suspended = o.suspended, buried_until = o.buried_until, leech = o.leech
-           FROM (SELECT m.id AS card, s.suspended, s.buried_until, s.leech FROM other.card_state s
-                 JOIN other.cards oc ON oc.id = s.card
-                 JOIN main.cards m ON m.deck = oc.deck AND m.card_id = oc.card_id AND m.id >= ?) AS o
-           WHERE main.card_state.card = o.card""",
+        f"""UPDATE main.card_state SET suspended = o.suspended, buried_until = o.buried_until, leech = o.leech
+            FROM (SELECT mc.id AS card, s.suspended, s.buried_until, s.leech FROM other.card_state s
+                  {_CARD_MATCH.format(column="s.card")} WHERE mc.id >= ?) AS o
+            WHERE main.card_state.card = o.card""",
         (first_new_card,),
     )
     # Reviews the other machine has and this one lacks, moved onto this collection's row ids for their cards.
     review_columns = [c for c in shared["reviews"] if c not in ("id", "card")]
     conn.execute("CREATE TEMP TABLE merge_touched (card INTEGER PRIMARY KEY)")
     conn.execute(
-        """CREATE TEMP TABLE merge_incoming AS
-           SELECT r.id AS other_id, m.id AS card FROM other.reviews r
-           JOIN other.cards o ON o.id = r.card
-           JOIN main.cards m ON m.deck = o.deck AND m.card_id = o.card_id
-           WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.uid = r.uid)"""
+        f"""CREATE TEMP TABLE merge_incoming AS
+            SELECT r.id AS other_id, mc.id AS card FROM other.reviews r {_CARD_MATCH.format(column="r.card")}
+            WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.uid = r.uid)"""
     )
     reviews = conn.execute(
         f"""INSERT INTO main.reviews (card, {', '.join(review_columns)})
@@ -142,4 +144,39 @@ def _merge(conn) -> dict:
     conn.execute("INSERT OR IGNORE INTO temp.merge_touched SELECT card FROM temp.merge_incoming")
     total = conn.execute("SELECT count(*) FROM other.reviews").fetchone()[0]
     conn.execute("DROP TABLE temp.merge_incoming")
-    return {"decks": decks, "cards": cards, "reviews": reviews, "known": total - reviews}
+    attempts = _merge_practice(conn)
+    return {"decks": decks, "cards": cards, "reviews": reviews, "known": total - reviews, "attempts": attempts}
+
+
+def _merge_practice(conn) -> int:
+    """Practice exams the other machine sat, with their questions (answers point at the merged review rows), and
+    the cards its practice exams sent to a later quiz; returns how many attempts came. An attempt is the same
+    attempt on both machines when its deck and start moment are."""
+    attempt_columns = ("deck", "started_at", "study_day", "seconds_allowed", "status", "seconds_used", "right",
+                       "questions", "scaled", "passed")
+    conn.execute(
+        """CREATE TEMP TABLE merge_attempts AS SELECT o.id AS other_id, o.deck, o.started_at
+           FROM other.practice_attempts o WHERE o.deck IN (SELECT id FROM main.decks) AND NOT EXISTS
+             (SELECT 1 FROM main.practice_attempts m WHERE m.deck = o.deck AND m.started_at = o.started_at)"""
+    )
+    attempts = conn.execute(
+        f"""INSERT INTO main.practice_attempts ({', '.join(attempt_columns)})
+            SELECT {', '.join(f'o.{c}' for c in attempt_columns)} FROM other.practice_attempts o
+            JOIN temp.merge_attempts t ON t.other_id = o.id ORDER BY o.started_at"""
+    ).rowcount
+    conn.execute(
+        f"""INSERT INTO main.practice_questions (attempt, position, card, section, flagged, answer, right, review)
+            SELECT ma.id, q.position, mc.id, q.section, q.flagged, q.answer, q.right, mr.id
+            FROM other.practice_questions q JOIN temp.merge_attempts t ON t.other_id = q.attempt
+            JOIN main.practice_attempts ma ON ma.deck = t.deck AND ma.started_at = t.started_at
+            {_CARD_MATCH.format(column="q.card")}
+            LEFT JOIN other.reviews orv ON orv.id = q.review LEFT JOIN main.reviews mr ON mr.uid = orv.uid"""
+    )
+    # A card sent back on both machines waits for the later practice exam's day.
+    conn.execute(
+        f"""INSERT INTO main.practice_requeue (card, day) SELECT mc.id, r.day FROM other.practice_requeue r
+            {_CARD_MATCH.format(column="r.card")} WHERE true
+            ON CONFLICT (card) DO UPDATE SET day = max(day, excluded.day)"""
+    )
+    conn.execute("DROP TABLE temp.merge_attempts")
+    return attempts

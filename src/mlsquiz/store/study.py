@@ -136,6 +136,11 @@ def record_answer(
         before = _state(row)
         lapses, last_review = row["lapses"], row["last_review"]
         after = before
+        # An answer stamped no later than one already logged (a clock set back, two answers in one millisecond)
+        # does not come last in the replay order (store/replay.py): the card is replayed instead of stepped on.
+        out_of_order = kind == "review" and conn.execute(
+            """SELECT 1 FROM reviews WHERE card = ? AND kind IN ('review', 'forget') AND reviewed_at >= ?
+               LIMIT 1""", (card, reviewed_at)).fetchone() is not None
         if kind == "review":
             from .memory import answer_memory  # here: `mlsquiz due` imports this module and must start fast
 
@@ -158,6 +163,12 @@ def record_answer(
              before.repetitions, before.ease, before.interval, row["due"], row["lapses"], row["last_review"],
              after.repetitions, after.ease, after.interval, after.due.isoformat() if after.due else None, lapses),
         )
+        if out_of_order:
+            from .replay import recompute_states
+
+            recompute_states(conn, [card])
+            logged = conn.execute("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,)).fetchone()
+            before, after = _state(logged, "_before"), _state(logged, "_after")
     return SavedAnswer(cursor.lastrowid, card, kind, before, after)
 
 
