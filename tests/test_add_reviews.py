@@ -38,9 +38,10 @@ def rows(conn, drawn) -> list[tuple]:
 
 
 def insert_one_by_one(conn, answers_) -> None:
-    """The plain path: each review through the triggers, in the order add_reviews gives them ids."""
+    """The plain path: each review through the triggers, in the order add_reviews gives them ids (the replay
+    order: card, time, uid)."""
     conn.executemany("INSERT INTO reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(answers_, key=lambda answer: answer[:2]))
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(answers_, key=lambda a: (a[0], a[1], a[6])))
     recompute_states(conn, [answer[0] for answer in answers_])
 
 
