@@ -117,6 +117,8 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
             conn.executemany(insert, batch)
             if saving is not None:
                 saving(len(batch))
+        if bars is not None:  # the day tables, then the indexes rebuilt on leaving: one opaque step for the bar
+            bars.stage("updating day totals and indexes", None)
         add_to_day_tables(conn, first_id)
     _update_snapshots(conn, snapshot_updates)
     _store_states(conn, cards_answered, cards, folds, scheduling, bars)
