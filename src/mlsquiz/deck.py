@@ -20,7 +20,6 @@ WEB_LINK = re.compile(r"(?i)https?://[^\s\"'<>\x00-\x1f\x7f-\x9f]+")
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 
 
-
 @dataclass(frozen=True)
 class CardSpec:
     id: str

@@ -140,20 +140,13 @@ def m004_card_counts(db) -> None:
         f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {card_state_name('s')},
               round(ease, 1), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
     )
-    add = """INSERT INTO card_counts VALUES (coalesce(new.deck, ''), coalesce(new.section, ''), {state},
-               round(new.ease, 1), 1) ON CONFLICT DO UPDATE SET cards = cards + 1;"""
-    remove = """UPDATE card_counts SET cards = cards - 1 WHERE deck = coalesce(old.deck, '')
-               AND section = coalesce(old.section, '') AND state = {state} AND ease = round(old.ease, 1);"""
-    db.execute(f"CREATE TRIGGER card_counts_on_insert AFTER INSERT ON card_state BEGIN "
-               f"{add.format(state=card_state_name('new'))} END")
-    db.execute(f"CREATE TRIGGER card_counts_on_update AFTER UPDATE ON card_state BEGIN "
-               f"{remove.format(state=card_state_name('old'))} {add.format(state=card_state_name('new'))} END")
-    db.execute(f"CREATE TRIGGER card_counts_on_delete AFTER DELETE ON card_state BEGIN "
-               f"{remove.format(state=card_state_name('old'))} END")
+    _card_counts_triggers(db, "round({row}.ease, 1)")
     db.execute("CREATE INDEX card_state_hardest ON card_state (retired, lapses DESC, ease)")
 
 
 def _card_counts_triggers(db, ease_sql: str) -> None:
+    """card_counts' three triggers, ease bucketed by `ease_sql` (m004 to 0.1, m005 to 0.01). Shipped steps use it:
+    the SQL it writes must never change (m006 patches these triggers' text)."""
     add = f"""INSERT INTO card_counts VALUES (coalesce(new.deck, ''), coalesce(new.section, ''), {{state}},
                {ease_sql.format(row='new')}, 1) ON CONFLICT DO UPDATE SET cards = cards + 1;"""
     remove = f"""UPDATE card_counts SET cards = cards - 1 WHERE deck = coalesce(old.deck, '')

@@ -82,7 +82,6 @@ def snapshot(before: Schedule, after: Schedule) -> tuple:
     return (*state(before), before.lapses, before.last_review, *state(after), after.lapses)
 
 
-
 _DAY_TEXTS: dict[int, str] = {}  # ISO text of a day by its ordinal; replays write the same dates many times
 
 
@@ -102,7 +101,7 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
     replays 100,000 answers at once, and a pair of frozen dataclasses per answer cost several times the
     arithmetic itself."""
     initial = sm2.hundredths(sm2.INITIAL_EASE)
-    next_values, day_texts = sm2.next_values, _DAY_TEXTS
+    next_values = sm2.next_values
     repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
     segment, last_day, snapshots = [], None, [] if keep_snapshots else None
     for kind, grade, day, reviewed_at in history:
@@ -123,7 +122,7 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
             segment.append((grade, elapsed if elapsed > 0 else 0))
             last_day = today
             if keep_snapshots:
-                due_text = day_texts.get(due) or _day_text(due)
+                due_text = _day_text(due)
         if keep_snapshots:
             snapshots.append(before + (repetitions, ease / 100, interval, due_text, lapses))
     due_day = None if due is None else datetime.date.fromordinal(due)

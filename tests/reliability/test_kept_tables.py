@@ -133,9 +133,9 @@ def test_kept_tables_and_figures_equal_a_recount_after_any_operations(template, 
 
 
 def test_bulk_recompute_recounts_card_counts_like_its_triggers(template, tmp_path, monkeypatch):
-    from mlsquiz.store import replay as store_replay
+    from mlsquiz.store import bulk
 
-    monkeypatch.setattr(store_replay, "BULK_CHANGES", 0)  # every recompute takes the bulk path
+    monkeypatch.setattr(bulk, "BULK_CHANGES", 0)  # every recompute takes the bulk path
     path = tmp_path / "collection.db"
     shutil.copy(template, path)
     collection = open_synced(path, sync=False)

@@ -1,5 +1,6 @@
 """Bulk changes inside a transaction: triggers that keep a table by the row are lifted, and the table is brought
-up to date once, in aggregate (one statement instead of one trigger per row)."""
+up to date once, in aggregate (one statement instead of one trigger per row); indexes are built once after a
+write that rewrites much of their table."""
 
 import contextlib
 
@@ -30,6 +31,33 @@ def indexes_lifted(conn, table: str, lift: bool = True):
     yield
     for _, sql in indexes:
         conn.execute(sql)
+
+
+BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its triggers firing per changed card
+
+
+@contextlib.contextmanager
+def counts_rebuilt_afterwards(conn):
+    """Lift the card_counts triggers for a bulk update of card_state and recount the table once after it,
+    inside the caller's transaction (an error rolls the triggers back in place too)."""
+    from ..migrations import current_card_state_name, rebuild_card_counts
+
+    with triggers_lifted(conn, "card_counts_on_insert", "card_counts_on_update", "card_counts_on_delete"):
+        yield
+        rebuild_card_counts(conn, current_card_state_name)
+
+
+@contextlib.contextmanager
+def bulk_state_changes(conn, changes: int):
+    """Around writing `changes` rows of card_state: from BULK_CHANGES on, card_counts is recounted once instead
+    of by trigger, and when at least half the table changes its indexes are built once afterwards too (an update
+    through six indexes costs about six times one without)."""
+    if changes < BULK_CHANGES:
+        yield
+        return
+    total = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
+    with counts_rebuilt_afterwards(conn), indexes_lifted(conn, "card_state", lift=2 * changes >= total):
+        yield
 
 
 def add_to_day_tables(conn, first_id: int = 1) -> None:

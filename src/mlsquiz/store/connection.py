@@ -97,9 +97,9 @@ def _connect(path: str) -> sqlite3.Connection:
     # With WAL, FULL syncs the log on every commit: an answer is on disk before the next card shows.
     conn.execute("PRAGMA synchronous = FULL")
     # SQLite copies the log back into the file (a checkpoint, with its own fsync) once the log passes this many
-    # pages, inside the commit that crossed it. At the default 1,000 that was every few hundred answers and made the
-    # slowest 1% of answer saves 10 ms instead of 1.4 ms; at 4,000 (16 MB) a session's log is mostly copied back
-    # when it closes, not between two cards.
+    # pages, inside the commit that crossed it. At the default 1,000 that was every few hundred answers and made
+    # the slowest 1% of answer saves 10 ms instead of 1.4 ms; at 4,000 (16 MB) a session's log is mostly copied
+    # back when it closes, not between two cards.
     conn.execute("PRAGMA wal_autocheckpoint = 4000")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn

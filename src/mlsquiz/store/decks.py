@@ -77,7 +77,7 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars
                                content_hash, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", inserts, advance)
         _in_batches(conn, """UPDATE cards SET type = ?, prompt = ?, content = ?, section = ?, tags = ?, position = ?,
                                content_hash = ?, retired = 0 WHERE id = ?""", updates, advance)
-        from .replay import bulk_state_changes
+        from .bulk import bulk_state_changes
 
         with bulk_state_changes(conn, len(inserts)):
             conn.execute(

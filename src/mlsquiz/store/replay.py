@@ -1,7 +1,6 @@
 """Recomputing card states from the review log (see replay.py), inside the caller's transaction: after a change
 to the log (`recompute_states`), or while adding many reviews at once (`add_reviews`)."""
 
-import contextlib
 import datetime
 import itertools
 import json
@@ -93,8 +92,7 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
             folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
             snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
-            history = [(a[4], a[3], days.get(a[2]) or _date(a[2], days), a[1]) for a in group
-                       if a[4] in SCHEDULING_KINDS]
+            history = [(a[4], a[3], _date(a[2], days), a[1]) for a in group if a[4] in SCHEDULING_KINDS]
             folded = fold(history, True)
             snapshots = folded[2]
         cards.append(card)
@@ -198,6 +196,7 @@ def _store_states(conn, card_ids, cards: list[int], folds: list, scheduling, bar
     """Write the final state of each replayed card (and a new card's state to any of `card_ids` with no scheduled
     answer left); returns how many states changed."""
     from ..replay import final_schedules
+    from .bulk import bulk_state_changes
 
     memory_row, memory_sql, memory_set_sql = memory_columns(scheduling)
     final = {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(folds, scheduling))}
@@ -228,31 +227,3 @@ def _in_cards(card_ids) -> tuple[str, tuple]:
 
 
 SAVE_BATCH = 5_000  # rows written per batch; a progress bar moves on after each
-BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its triggers firing per changed card
-
-
-@contextlib.contextmanager
-def counts_rebuilt_afterwards(conn):
-    """Lift the card_counts triggers for a bulk update of card_state and recount the table once after it,
-    inside the caller's transaction (an error rolls the triggers back in place too)."""
-    from ..migrations import current_card_state_name, rebuild_card_counts
-    from .bulk import triggers_lifted
-
-    with triggers_lifted(conn, "card_counts_on_insert", "card_counts_on_update", "card_counts_on_delete"):
-        yield
-        rebuild_card_counts(conn, current_card_state_name)
-
-
-@contextlib.contextmanager
-def bulk_state_changes(conn, changes: int):
-    """Around writing `changes` rows of card_state: from BULK_CHANGES on, card_counts is recounted once instead
-    of by trigger, and when at least half the table changes its indexes are built once afterwards too (an update
-    through six indexes costs about six times one without)."""
-    from .bulk import indexes_lifted
-
-    if changes < BULK_CHANGES:
-        yield
-        return
-    total = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
-    with counts_rebuilt_afterwards(conn), indexes_lifted(conn, "card_state", lift=2 * changes >= total):
-        yield
