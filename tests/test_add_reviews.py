@@ -18,7 +18,7 @@ KINDS = ("review", "review", "review", "drill", "forget")
 
 
 def answers(count: int, prefix: str):
-    """Answers to the first cards of a collection, a few seconds apart at most (ties on purpose)."""
+    """Answers to six cards of a collection, a few seconds apart at most (ties on purpose)."""
     answer = st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 2), st.integers(0, 5),
                        st.sampled_from(KINDS))
     return st.lists(answer, max_size=count).map(lambda drawn: [
@@ -28,7 +28,10 @@ def answers(count: int, prefix: str):
 
 def rows(conn, drawn) -> list[tuple]:
     """(card, reviewed_at, study_day, grade, kind, answer_ms, uid), as add_reviews takes them."""
-    card_ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY id LIMIT 6")]
+    # Three cards of one section, and the first cards of three others: a day's totals span sections.
+    card_ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY id LIMIT 3")] + [
+        row[0] for row in conn.execute("SELECT min(id) FROM cards GROUP BY deck, section ORDER BY 1 LIMIT 3 OFFSET 1")]
+    assert len(set(card_ids)) == 6
     result = []
     for card, day, second, grade, kind, uid in drawn:
         moment = START + datetime.timedelta(days=day, seconds=second)

@@ -69,9 +69,32 @@ def test_own_notes_come_home_with_their_anki_reviews_merged(cli, db_path, round_
     assert all(day == "2026-03-10" for _, _, day, _, _, uid in after if uid.startswith("anki-"))
 
 
-def test_states_are_replayed_from_the_merged_history(cli, db_path, round_trip):
+def schema(db_path) -> list:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(params=["by row", "in bulk"])
+def bulk_path(request, monkeypatch, cli, db_path):
+    """An import as small imports write it (triggers keep the counts by row), or as large ones do (the counts
+    recounted and the card_state indexes rebuilt once, after the cards are added and their states replayed).
+    The collection is made first, the usual way."""
+    from mlsquiz.store import bulk
+
+    assert cli("decks").code == 0
+    if request.param == "in bulk":
+        monkeypatch.setattr(bulk, "BULK_CHANGES", 0)
+    return request.param
+
+
+def test_states_are_replayed_from_the_merged_history(cli, db_path, round_trip, bulk_path):
     packages, _, _ = round_trip
+    tables = schema(db_path)
     assert cli("--now", "2026-03-10 12:00", "import", packages["modern"]).code == 0
+    assert recount_mismatches(sqlite3.connect(db_path)) == [] and schema(db_path) == tables
     log = {(card, grade, kind) for card, _, _, grade, kind, _ in reviews(db_path)}
     # m1: Again (grade 2) then Hard the same study day: one review and one re-drill, as in an mlsquiz session.
     assert {("m1", 2, "review"), ("m1", 3, "drill")} <= log
@@ -136,14 +159,15 @@ def test_a_foreign_deck_becomes_an_mlsquiz_deck(cli, spanish, form, local_zone):
     assert all(card["state"] == "new" for card in cards.values())  # without --with-progress
 
 
-def test_with_progress_brings_the_anki_history_of_foreign_cards(cli, spanish, db_path, local_zone):
+def test_with_progress_brings_the_anki_history_of_foreign_cards(cli, spanish, db_path, local_zone, bulk_path):
     local_zone("UTC")
     packages, _ = spanish
+    tables = schema(db_path)
     result = cli("--now", "2026-03-02 09:00", "import", packages["modern"], "--with-progress")
     assert result.code == 0 and "2 reviews merged" in result.out, result.out + result.err
     log = reviews(db_path, "anki-spanish")
     assert len(log) == 2 and all(day == "2026-03-01" for _, _, day, *_ in log)
-    assert recount_mismatches(sqlite3.connect(db_path)) == []
+    assert recount_mismatches(sqlite3.connect(db_path)) == [] and schema(db_path) == tables
     studied = [card for card in cards_json(cli, "anki-spanish").values() if card["state"] != "new"]
     assert sorted(card["type"] for card in studied) == ["cloze", "typed"]
 

@@ -57,8 +57,12 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
     from .decks import import_deck
     from .replay import add_reviews
 
+    from .bulk import bulk_state_changes
+
     figures = {"added": 0, "updated": 0, "retired": 0, "merged": 0, "known": 0}
-    with collection.transaction() as conn:
+    # The states of the cards added, then of every card answered, change in bulk once for both steps.
+    state_changes = sum(len(deck.cards) for deck in decks) + len({card for card, _ in own_reviews})
+    with collection.transaction() as conn, bulk_state_changes(conn, state_changes):
         for deck in decks:
             summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars)
             figures["added"] += summary.added

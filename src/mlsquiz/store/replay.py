@@ -66,7 +66,7 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
     before anything is written, so each new row is written once and complete: an Anki import brings 100,000
     reviews, and writing them twice (then reading them back) cost most of its time. The day tables are brought
     up to date once, in aggregate, instead of by their triggers for every row."""
-    from .bulk import add_to_day_tables, indexes_lifted, triggers_lifted
+    from .bulk import add_answers_to_day_tables, indexes_lifted, triggers_lifted
 
     if not answers:
         return
@@ -117,7 +117,7 @@ def add_reviews(conn, answers: list[tuple], bars=None) -> None:
                 saving(len(batch))
         if bars is not None:  # the day tables, then the indexes rebuilt on leaving: one opaque step for the bar
             bars.stage("updating day totals and indexes", None)
-        add_to_day_tables(conn, first_id)
+        add_answers_to_day_tables(conn, answers)
     _update_snapshots(conn, snapshot_updates)
     _store_states(conn, cards_answered, cards, folds, scheduling, bars)
 
