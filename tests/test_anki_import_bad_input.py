@@ -119,3 +119,16 @@ def test_every_bad_package_is_one_line_and_changes_nothing(cli, tmp_path, db_pat
 def test_to_toml_and_with_progress_need_an_anki_package(cli, tmp_path):
     result = cli("import", MINI_DECK, "--to-toml", tmp_path / "x.toml")
     assert result.code == 2 and "go with an Anki package" in result.err
+
+
+def test_log_rows_with_values_that_are_not_numbers_are_skipped_and_counted(cli, tmp_path, db_path, packages):
+    """A hand-made or damaged log (SQLite keeps text in an integer column): the rows that cannot be read are
+    left out and counted in the summary; the rest comes in."""
+    rows = ("INSERT INTO revlog VALUES (1767268800000, (SELECT id FROM cards), -1, 3, 1, 0, 2500, 'slow', 1), "
+            "(1767268860000, 'a card', -1, 3, 1, 0, 2500, 8000, 1), (1767268920000, (SELECT id FROM cards), -1, "
+            "'Good', 1, 0, 2500, 8000, 1), (1767355200000, (SELECT id FROM cards), -1, 3, 1, 0, 2500, 8000, 1)")
+    odd = rewrite(packages["legacy"], tmp_path / "odd.apkg", lambda n, d: changed_collection(tmp_path, d, rows)
+                  if n == "collection.anki21" else d)
+    result = cli("import", odd, "--with-progress")
+    assert result.code == 0 and "Traceback" not in result.err, result
+    assert "1 reviews merged" in result.out and "3 log rows with values that are not whole numbers" in result.out

@@ -51,6 +51,7 @@ class AnkiCollection(NamedTuple):
     notes: dict[int, Note]
     cards: list[Card]
     revlog: list[tuple]  # LogEntry fields, as plain tuples
+    unreadable_log_rows: int  # log rows left out of `revlog`: a field that is not a whole number
 
 
 def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollection:
@@ -70,7 +71,9 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
             "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue FROM cards ORDER BY id")]
         # Plain tuples in LogEntry's order, in time order (the table's own: a log id is the answer's time), as
         # stored: a log has hundreds of thousands of rows, and reading them by card costs a seek per row.
-        revlog = conn.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY id").fetchall()
+        revlog = conn.execute(f"SELECT id, cid, ease, time, type FROM revlog WHERE {_READABLE_LOG_ROW} ORDER BY id"
+                              ).fetchall()
+        unreadable = conn.execute("SELECT count(*) FROM revlog").fetchone()[0] - len(revlog)
     except sqlite3.DatabaseError as err:
         raise PackageError(f"{package}: damaged collection inside ({member}: {err})") from None
     except (ValueError, KeyError, TypeError, AttributeError) as err:
@@ -81,7 +84,12 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
             any(DUMMY_NOTICE in field for note in notes.values() for field in note.fields):
         raise PackageError(f"{package}: only Anki's placeholder collection is inside (\"{DUMMY_NOTICE}\"); "
                            "the real one is missing")
-    return AnkiCollection(schema, notetypes, decks, notes, cards, revlog)
+    return AnkiCollection(schema, notetypes, decks, notes, cards, revlog, unreadable)
+
+
+# Anki's columns are integers, but SQLite keeps whatever a damaged or hand-made file holds.
+_READABLE_LOG_ROW = ("typeof(id) = 'integer' AND typeof(cid) = 'integer' AND typeof(ease) = 'integer' "
+                     "AND typeof(time) = 'integer' AND typeof(type) = 'integer'")
 
 
 def _clean(text: str) -> str:

@@ -35,30 +35,38 @@ ANSWER_FIELDS = 6
 def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
     """Map log entries (in time order) to reviews; also count what was skipped, and why."""
     reviews, skipped = [], Counter()
-    days: dict[int, str] = {}  # study day per quarter hour: every zone's offset changes on a quarter hour
-    hours: dict[int, str] = {}  # the UTC text of each hour, up to the minutes
+    # (study day, UTC text of the hour up to the minutes) per quarter hour: every zone's offset changes on one.
+    quarters: dict[int, tuple[str, str]] = {}
     answered: set[tuple[int, str]] = set()  # (card, study day) of the answers so far
+    append = reviews.append
     for moment, anki_card, ease, time_ms, log_type in entries:  # anki.collection.LogEntry's fields
-        if log_type in NOT_ANSWERS or ease not in GRADE_OF_BUTTON:
+        grade = GRADE_OF_BUTTON.get(ease)
+        if grade is None or log_type in NOT_ANSWERS:
             skipped[NOT_ANSWERS.get(log_type, "log rows without an answer")] += 1
             continue
         if not EARLIEST_MS <= moment < LATEST_MS:
             skipped["log rows with an impossible time"] += 1
             continue
-        day = days.get(moment // 900_000)
-        if day is None:
+        quarter = quarters.get(moment // 900_000)
+        if quarter is None:
             local = datetime.datetime.fromtimestamp(moment // 1000, datetime.timezone.utc)
-            day = days[moment // 900_000] = study_day(local, rollover_hour).isoformat()
+            quarter = quarters[moment // 900_000] = (study_day(local, rollover_hour).isoformat(),
+                                                     time.strftime("%Y-%m-%dT%H:", time.gmtime(moment // 1000)))
+        day, hour = quarter
         # The first answer of a study day is the review SM-2 schedules by; learning steps after it are re-drills.
         card_day = (anki_card, day)
-        kind = "drill" if card_day in answered else "review"
-        answered.add(card_day)
-        hour = hours.get(moment // 3_600_000)
-        if hour is None:
-            hour = hours[moment // 3_600_000] = time.strftime("%Y-%m-%dT%H:", time.gmtime(moment // 1000))
+        if card_day in answered:
+            kind = "drill"
+        else:
+            kind = "review"
+            answered.add(card_day)
         # clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row.
         within_hour = moment % 3_600_000
         reviewed_at = hour + _MINUTES_SECONDS[within_hour // 1000] + _MILLISECONDS[within_hour % 1000]
-        reviews.append(ImportedReview(reviewed_at, day, GRADE_OF_BUTTON[ease], kind, max(0, time_ms or 0),
-                                      f"anki-{moment}", anki_card, moment))
+        # tuple.__new__: the NamedTuple's own constructor is a Python-level call, a third of this loop's time.
+        append(_new_tuple(ImportedReview, (reviewed_at, day, grade, kind, time_ms if time_ms and time_ms > 0 else 0,
+                                           f"anki-{moment}", anki_card, moment)))
     return reviews, skipped
+
+
+_new_tuple = tuple.__new__
