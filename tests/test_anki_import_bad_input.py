@@ -121,7 +121,7 @@ def test_to_toml_and_with_progress_need_an_anki_package(cli, tmp_path):
     assert result.code == 2 and "go with an Anki package" in result.err
 
 
-def test_log_rows_with_values_that_are_not_numbers_are_skipped_and_counted(cli, tmp_path, db_path, packages):
+def test_log_rows_holding_text_are_skipped_and_counted(cli, tmp_path, db_path, packages):
     """A hand-made or damaged log (SQLite keeps text in an integer column): the rows that cannot be read are
     left out and counted in the summary; the rest comes in."""
     rows = ("INSERT INTO revlog VALUES (1767268800000, (SELECT id FROM cards), -1, 3, 1, 0, 2500, 'slow', 1), "
@@ -131,4 +131,5 @@ def test_log_rows_with_values_that_are_not_numbers_are_skipped_and_counted(cli, 
                   if n == "collection.anki21" else d)
     result = cli("import", odd, "--with-progress")
     assert result.code == 0 and "Traceback" not in result.err, result
-    assert "1 reviews merged" in result.out and "3 log rows with values that are not whole numbers" in result.out
+    assert "1 reviews merged" in result.out and "1 log rows whose time is not a whole number" in result.out
+    assert "1 log rows of cards not in the package" in result.out and "1 log rows without an answer" in result.out

@@ -51,7 +51,7 @@ class AnkiCollection(NamedTuple):
     notes: dict[int, Note]
     cards: list[Card]
     revlog: list[tuple]  # LogEntry fields, as plain tuples
-    unreadable_log_rows: int  # log rows left out of `revlog`: a field that is not a whole number
+    unreadable_log_rows: int  # log rows left out of `revlog`: a moment or duration that is not a whole number
 
 
 def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollection:
@@ -87,9 +87,10 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
     return AnkiCollection(schema, notetypes, decks, notes, cards, revlog, unreadable)
 
 
-# Anki's columns are integers, but SQLite keeps whatever a damaged or hand-made file holds.
-_READABLE_LOG_ROW = ("typeof(id) = 'integer' AND typeof(cid) = 'integer' AND typeof(ease) = 'integer' "
-                     "AND typeof(time) = 'integer' AND typeof(type) = 'integer'")
+# Anki's columns hold integers, but SQLite keeps whatever a damaged or hand-made file puts there. The answer's
+# moment and duration are compared as numbers; the card, button and row type are only looked up, and a value
+# that matches nothing is skipped for that reason.
+_READABLE_LOG_ROW = "typeof(id) = 'integer' AND typeof(time) = 'integer'"
 
 
 def _clean(text: str) -> str:

@@ -89,7 +89,7 @@ def _import_package(args, context, path, package, bars) -> str:
         reviews, log_skipped = reviews_from_log(package.revlog, context.settings(collection)["rollover_hour"])
         skipped.update(log_skipped)
         if package.unreadable_log_rows:
-            skipped["log rows with values that are not whole numbers"] += package.unreadable_log_rows
+            skipped["log rows whose time is not a whole number"] += package.unreadable_log_rows
         own_reviews, foreign_reviews = split_reviews(reviews, package, set(own), keys, mapped.card_keys,
                                                      getattr(args, "with_progress", False), skipped)
         with open(path, "rb") as package_file:  # the decks' file_hash: the file they came from, as for deck files

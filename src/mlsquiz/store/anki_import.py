@@ -69,18 +69,19 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
             figures["updated"] += summary.updated
             figures["retired"] += summary.retired
         rowids = {}
-        for deck_id in {key[0] for key, _ in foreign_reviews}:
+        for deck_id in {deck.id for deck in decks} if foreign_reviews else ():
             rowids |= {(deck_id, row[0]): row[1]
                        for row in conn.execute("SELECT card_id, id FROM cards WHERE deck = ?", (deck_id,))}
-        reviews = [*own_reviews, *((rowids[key], review) for key, review in foreign_reviews if key in rowids)]
+        reviews = own_reviews + [(rowids[key], review) for key, review in foreign_reviews if key in rowids]
         moments = _native_moments(conn, {card for card, _ in reviews})
         imported = {row[0] for row in conn.execute("SELECT uid FROM reviews WHERE uid LIKE 'anki-%'")}
-        # (card, reviewed_at, study_day, grade, kind, answer_ms, uid) of every answer not already here. A package
-        # holds each log row once (its id is the table's key), so only the collection can know one.
-        rows = [(card, *review[:ANSWER_FIELDS]) for card, review in reviews
-                if review.uid not in imported and not (card in moments and _is_known_answer(moments[card],
-                                                                                               review.moment_ms))]
-        figures["known"] = len(reviews) - len(rows)
+        offered = len(reviews)
+        if imported or moments:  # a package holds each log row once (its id is the key): only we can know one
+            reviews = [(card, review) for card, review in reviews if review.uid not in imported and not (
+                card in moments and _is_known_answer(moments[card], review.moment_ms))]
+        # (card, reviewed_at, study_day, grade, kind, answer_ms, uid) of every answer not already here
+        rows = [(card, *review[:ANSWER_FIELDS]) for card, review in reviews]
+        figures["known"] = offered - len(rows)
         add_reviews(conn, rows, bars)
         figures["merged"] = len(rows)
     return figures
