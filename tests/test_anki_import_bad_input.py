@@ -133,3 +133,14 @@ def test_log_rows_holding_text_are_skipped_and_counted(cli, tmp_path, db_path, p
     assert result.code == 0 and "Traceback" not in result.err, result
     assert "1 reviews merged" in result.out and "1 log rows whose time is not a whole number" in result.out
     assert "1 log rows of cards not in the package" in result.out and "1 log rows without an answer" in result.out
+
+
+@pytest.mark.parametrize("ordinal", ["'first'", "-1", "7"])
+def test_a_card_whose_template_number_fits_no_template_is_skipped(cli, tmp_path, db_path, packages, ordinal):
+    """Text, a negative number or one past the note type's templates: no template shows that card (a
+    negative ordinal once picked the last template)."""
+    odd = rewrite(packages["legacy"], tmp_path / "ord.apkg", lambda n, d: changed_collection(
+        tmp_path, d, f"UPDATE cards SET ord = {ordinal}") if n == "collection.anki21" else d)
+    result = cli("import", odd)
+    assert result.code == 0 and "Traceback" not in result.err, result
+    assert "0 cards added" in result.out and "skipped: 1 cards without a template" in result.out

@@ -68,7 +68,8 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
         notes = {row[0]: Note(row[0], row[1], row[2], tuple(row[3].split(SEPARATOR)), tuple(row[4].split()))
                  for row in conn.execute("SELECT id, guid, mid, flds, tags FROM notes")}
         cards = [Card._make(row) for row in conn.execute(
-            "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue FROM cards ORDER BY id")]
+            "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, CASE WHEN typeof(ord) = 'integer' THEN ord "
+            "ELSE -1 END, type, queue FROM cards ORDER BY id")]  # an ordinal that is no number matches no template
         # Plain tuples in LogEntry's order, in time order (the table's own: a log id is the answer's time), as
         # stored: a log has hundreds of thousands of rows, and reading them by card costs a seek per row.
         revlog = conn.execute(f"SELECT id, cid, ease, time, type FROM revlog WHERE {_READABLE_LOG_ROW} ORDER BY id"

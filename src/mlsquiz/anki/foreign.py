@@ -107,7 +107,7 @@ class _Builder:
                 "explanation": self.explanation(notetype, texts, {field})}
 
     def basic_entry(self, card_id: str, notetype, texts: dict, card) -> dict | None:
-        if card.ord >= len(notetype.templates):
+        if not 0 <= card.ord < len(notetype.templates):
             self.skipped["cards without a template"] += 1
             return None
         question, answer = notetype.templates[card.ord]
