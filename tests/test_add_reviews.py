@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsquiz.store.connection import open_collection
-from mlsquiz.store.replay import add_reviews, recompute_states
+from mlsquiz.store.replay import add_reviews, group_answers, recompute_states
 from recount import recount_mismatches
 
 START = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.timezone.utc)
@@ -27,7 +27,7 @@ def answers(count: int, prefix: str):
 
 
 def rows(conn, drawn) -> list[tuple]:
-    """(card, reviewed_at, study_day, grade, kind, answer_ms, uid), as add_reviews takes them."""
+    """(card, reviewed_at, study_day, grade, kind, answer_ms, uid), as group_answers takes them."""
     # Three cards of one section, and the first cards of three others: a day's totals span sections.
     card_ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY id LIMIT 3")] + [
         row[0] for row in conn.execute("SELECT min(id) FROM cards GROUP BY deck, section ORDER BY 1 LIMIT 3 OFFSET 1")]
@@ -69,7 +69,10 @@ def test_bulk_adding_equals_adding_one_by_one(mini_collection, cli, tmp_path, st
     collection.close()
 
     results = []
-    for name, write in (("bulk", add_reviews), ("plain", insert_one_by_one)):
+    def add_in_bulk(conn, answers_):
+        add_reviews(conn, group_answers(answers_))
+
+    for name, write in (("bulk", add_in_bulk), ("plain", insert_one_by_one)):
         path = tmp_path / f"{name}.db"
         for leftover in tmp_path.glob(f"{name}.db*"):
             leftover.unlink()

@@ -172,6 +172,33 @@ def test_with_progress_brings_the_anki_history_of_foreign_cards(cli, spanish, db
     assert sorted(card["type"] for card in studied) == ["cloze", "typed"]
 
 
+def test_the_deck_built_in_a_second_process_is_the_deck_built_here(cli, spanish, tmp_path, local_zone,
+                                                                     monkeypatch):
+    """The import builds its decks in a forked child while it replays the log; without the child (or where
+    there is none) the collection must end the same, byte for byte in every table."""
+    import sys
+
+    from mlsquiz import forked
+
+    local_zone("UTC")
+    packages, _ = spanish
+    children = []
+    start = forked._start
+    monkeypatch.setattr(forked, "_start", lambda pending: (children.append(pending.work), start(pending)))
+    results = []
+    for enabled in (True, False):
+        monkeypatch.setattr(forked, "ENABLED", enabled)
+        db = tmp_path / f"forked-{enabled}.db"
+        result = cli("--db", db, "--now", "2026-03-02 09:00", "import", packages["modern"], "--with-progress")
+        assert result.code == 0, result.err
+        conn = sqlite3.connect(db)
+        results.append({table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in (
+            "cards", "card_state", "reviews", "study_days", "section_days", "card_counts")})
+        conn.close()
+    assert results[0] == results[1]
+    assert len(children) == (1 if sys.platform == "linux" else 0)  # the child really ran, once
+
+
 def test_to_toml_writes_a_deck_file_that_imports_to_the_same_cards(cli, spanish, tmp_path, db_path):
     packages, _ = spanish
     target = tmp_path / "spanish.toml"

@@ -14,4 +14,8 @@ def collector_paused():
         yield
     finally:
         if was_enabled:
+            # Everything made meanwhile sits in the youngest generation, and the first pass after enabling would
+            # walk it all (40 ms after an Anki import). Frozen, it is left to reference counting; the process
+            # ends soon after such bulk work.
+            gc.freeze()
             gc.enable()

@@ -18,7 +18,7 @@ _MILLISECONDS = tuple(f".{ms:03d}+00:00" for ms in range(1000))
 
 
 class ImportedReview(NamedTuple):
-    # The first ANSWER_FIELDS are a review row's, in store.replay.add_reviews' order after the card.
+    # The first six are a review row's, after its card, as store.replay.add_reviews takes them.
     reviewed_at: str
     study_day: str
     grade: int
@@ -27,9 +27,6 @@ class ImportedReview(NamedTuple):
     uid: str  # `anki-<revlog id>`: the same Anki answer is the same mlsquiz review, however often imported
     anki_card: int
     moment_ms: int
-
-
-ANSWER_FIELDS = 6
 
 
 def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
@@ -70,3 +67,37 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
 
 
 _new_tuple = tuple.__new__
+
+
+def reviews_by_card(reviews: list[ImportedReview]) -> dict[int, list[ImportedReview]]:
+    """The reviews of each Anki card, each card's in the order given (time order)."""
+    by_card: dict[int, list[ImportedReview]] = {}
+    for review in reviews:
+        answers = by_card.get(review[6])  # anki_card, by position: a NamedTuple's field name is a lookup slower
+        if answers is None:
+            by_card[review[6]] = [review]
+        else:
+            answers.append(review)
+    return by_card
+
+
+def folds_ahead(by_card: dict[int, list[ImportedReview]], cards) -> dict[int, tuple[int, tuple]]:
+    """For each of the given Anki cards: (how many reviews, replay.fold of them with snapshots), as
+    store.replay.add_reviews folds a card answered only in what an import brings (its `folded_ahead`)."""
+    from ..replay import SCHEDULING_KINDS, fold
+
+    days: dict[str, datetime.date] = {}
+    folds = {}
+    for card in cards:
+        reviews = by_card.get(card)
+        if not reviews:
+            continue
+        history = []
+        for review in reviews:
+            if review[3] in SCHEDULING_KINDS:  # kind; then grade, study day, reviewed_at
+                day = days.get(review[1])
+                if day is None:
+                    day = days[review[1]] = datetime.date.fromisoformat(review[1])
+                history.append((review[3], review[2], day, review[0]))
+        folds[card] = (len(reviews), fold(history, True))
+    return folds

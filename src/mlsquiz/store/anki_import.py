@@ -49,19 +49,19 @@ def _is_known_answer(moments: list[int], moment_ms: int) -> bool:
     return any(abs(moment_ms - known) <= SAME_ANSWER_MS for known in moments)
 
 
-def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_reviews, bars=None) -> dict:
+def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_answers, folds=None, bars=None) -> dict:
     """Import `decks` (mlsquiz Decks) and merge reviews, then replay the states of every card that gained one.
 
-    own_reviews: (card row id, ImportedReview); foreign_reviews: ((deck id, card id), ImportedReview)."""
-    from ..anki.history import ANSWER_FIELDS
+    own_answers: (card row id, Anki card id, its ImportedReviews); foreign_answers: ((deck id, card id), Anki
+    card id, its ImportedReviews). `folds` (Anki card id -> history.folds_ahead's) spares add_reviews the replay
+    of cards answered only in this package."""
+    from .bulk import bulk_state_changes
     from .decks import import_deck
     from .replay import add_reviews
 
-    from .bulk import bulk_state_changes
-
     figures = {"added": 0, "updated": 0, "retired": 0, "merged": 0, "known": 0}
     # The states of the cards added, then of every card answered, change in bulk once for both steps.
-    state_changes = sum(len(deck.cards) for deck in decks) + len({card for card, _ in own_reviews})
+    state_changes = sum(len(deck.cards) for deck in decks) + len(own_answers)
     with collection.transaction() as conn, bulk_state_changes(conn, state_changes):
         for deck in decks:
             summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars)
@@ -69,20 +69,49 @@ def apply_anki_import(collection, decks, file_hash: str, own_reviews, foreign_re
             figures["updated"] += summary.updated
             figures["retired"] += summary.retired
         rowids = {}
-        for deck_id in {deck.id for deck in decks} if foreign_reviews else ():
+        for deck_id in {deck.id for deck in decks} if foreign_answers else ():
             rowids |= {(deck_id, row[0]): row[1]
                        for row in conn.execute("SELECT card_id, id FROM cards WHERE deck = ?", (deck_id,))}
-        reviews = own_reviews + [(rowids[key], review) for key, review in foreign_reviews if key in rowids]
-        moments = _native_moments(conn, {card for card, _ in reviews})
+        answered = own_answers + [(rowids[key], anki_card, reviews) for key, anki_card, reviews in foreign_answers
+                                  if key in rowids]
+        offered = sum(len(reviews) for _, _, reviews in answered)
+        moments = _native_moments(conn, {card for card, _, _ in answered})
         imported = {row[0] for row in conn.execute("SELECT uid FROM reviews WHERE uid LIKE 'anki-%'")}
-        offered = len(reviews)
         if imported or moments:  # a package holds each log row once (its id is the key): only we can know one
-            reviews = [(card, review) for card, review in reviews if review.uid not in imported and not (
-                card in moments and _is_known_answer(moments[card], review.moment_ms))]
-        # (card, reviewed_at, study_day, grade, kind, answer_ms, uid) of every answer not already here
-        rows = [(card, *review[:ANSWER_FIELDS]) for card, review in reviews]
-        figures["known"] = offered - len(rows)
-        add_reviews(conn, rows, bars)
-        figures["merged"] = len(rows)
+            answered = [(card, anki_card, [review for review in reviews if review.uid not in imported and not (
+                card in moments and _is_known_answer(moments[card], review.moment_ms))])
+                for card, anki_card, reviews in answered]
+        by_card = _by_card(answered)
+        merged = sum(len(reviews) for _, reviews in by_card)
+        figures["known"] = offered - merged
+        ahead = _folds_by_row(answered, folds) if folds and merged == offered else None
+        add_reviews(conn, by_card, bars, ahead)
+        figures["merged"] = merged
     return figures
 
+
+def _by_card(answered) -> list[tuple[int, list]]:
+    """(card row id, its reviews in replay order) by card, as add_reviews takes them: the reviews of one Anki
+    card come in time order; two Anki cards on one row (notes sharing a GUID, in a hand-made package) merge."""
+    by_card: dict[int, list] = {}
+    for card, _, reviews in answered:
+        if not reviews:
+            continue
+        if card in by_card:
+            by_card[card] = sorted(by_card[card] + reviews, key=lambda review: (review.reviewed_at, review.uid))
+        else:
+            by_card[card] = reviews
+    return sorted(by_card.items())
+
+
+def _folds_by_row(answered, folds: dict) -> dict:
+    """Card row id -> the fold of its Anki card's reviews, for rows that only one Anki card answered (two notes
+    may share a GUID in a hand-made package: their answers meet on one card and fold together there)."""
+    by_row, seen = {}, set()
+    for card, anki_card, _ in answered:
+        if card in seen:
+            by_row.pop(card, None)
+        elif anki_card in folds:
+            by_row[card] = folds[anki_card]
+        seen.add(card)
+    return by_row

@@ -24,13 +24,50 @@ def indexes_lifted(conn, table: str, lift: bool = True):
     """With `lift`, drop the table's indexes for the duration and build them again afterwards: for inserts that
     at least double a table, one sort per index beats a B-tree insert per row and index. Inside the caller's
     transaction, as `triggers_lifted`."""
+    rebuild = drop_indexes(conn, table) if lift else []
+    yield
+    for sql in rebuild:
+        conn.execute(sql)
+
+
+def drop_indexes(conn, table: str) -> list[str]:
+    """Drop the table's indexes (inside the caller's transaction); returns the statements that build them."""
     indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                           "AND sql IS NOT NULL", (table,)).fetchall() if lift else []
+                           "AND sql IS NOT NULL", (table,)).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
+    return [sql for _, sql in indexes]
+
+
+def built_alongside(conn, statements: list[str], work):
+    """Run `statements` (index builds) on `conn` in a second thread while `work()` runs in this one; returns
+    work's result once both are done, or raises the error of either. SQLite lets go of Python's lock while it
+    sorts an index, so Python work that needs no database goes on meanwhile instead of after it."""
+    if not statements:
+        return work()
+    import threading
+
+    failures = []
+
+    def build():
+        try:
+            for sql in statements:
+                conn.execute(sql)
+        except BaseException as err:  # noqa: BLE001 - raised in the calling thread below
+            failures.append(err)
+
+    builder = threading.Thread(target=build, name="mlsquiz index build")
+    builder.start()
+    try:
+        result = work()
+    except BaseException:
+        conn.interrupt()  # the transaction is rolled back next: no need to finish the indexes
+        builder.join()
+        raise
+    builder.join()
+    if failures:
+        raise failures[0]
+    return result
 
 
 BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its triggers firing per changed card
@@ -86,16 +123,41 @@ def add_to_day_tables(conn) -> None:
     )
 
 
-def add_answers_to_day_tables(conn, answers) -> None:
-    """What the study_days and section_days triggers add for each new review, for all of `answers` (card,
-    reviewed_at, study_day, grade, kind, answer_ms, uid) at once. Summed here in one pass over rows already in
-    memory: reading 100,000 new rows back to sum them in SQL took four times as long."""
+def card_places(conn, cards: list[int]) -> dict[int, tuple[str, str]]:
+    """card -> (deck, section) of the given cards, as the section_days trigger finds them."""
     import json
 
-    cards = json.dumps(sorted({answer[0] for answer in answers}))
-    places = {card: (deck, section) for card, deck, section in conn.execute(
-        "SELECT id, deck, section FROM cards WHERE id IN (SELECT value FROM json_each(?))", (cards,))}
-    sections = _section_day_totals(answers, places)
+    return {card: (deck, section) for card, deck, section in conn.execute(
+        "SELECT id, deck, section FROM cards WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(cards),))}
+
+
+def section_day_totals(answered, places: dict) -> dict:
+    """What the day-table triggers would add for each new answer (`answered` as store.replay.add_reviews takes
+    it), summed in one pass over rows in memory (reading 100,000 new rows back to sum them in SQL took twice as
+    long): (study day, (deck, section)) -> [reviews, scheduled, passed, answer ms]."""
+    sections: dict[tuple, list] = {}
+    for card, answers in answered:
+        place = places[card]
+        for answer in answers:  # (reviewed_at, study_day, grade, kind, answer_ms, uid, ...)
+            kind = answer[3]
+            if kind == "forget":  # no answer
+                continue
+            key = (answer[1], place)
+            scheduled = kind == "review"
+            passed = scheduled and answer[2] >= 3
+            total = sections.get(key)
+            if total is None:
+                sections[key] = [1, scheduled, passed, answer[4] or 0]
+            else:
+                total[0] += 1
+                total[1] += scheduled
+                total[2] += passed
+                total[3] += answer[4] or 0
+    return sections
+
+
+def add_day_totals(conn, sections: dict) -> None:
+    """Add `section_day_totals` to section_days, and their sums by day to study_days."""
     days: dict[str, list] = {}
     for (day, _), (reviews, _, _, answer_ms) in sections.items():
         total = days.get(day)
@@ -116,22 +178,3 @@ def add_answers_to_day_tables(conn, answers) -> None:
              scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed,
              answer_ms = answer_ms + excluded.answer_ms""",
         [(day, *place, *total) for (day, place), total in sections.items()])
-
-
-def _section_day_totals(answers, places: dict) -> dict:
-    """(study day, (deck, section)) -> [reviews, scheduled, passed, answer ms] of the answers (no forgets)."""
-    sections: dict[tuple, list] = {}
-    for card, _, day, grade, kind, answer_ms, _ in answers:
-        if kind == "forget":
-            continue
-        key = (day, places[card])
-        scheduled = kind == "review"
-        total = sections.get(key)
-        if total is None:
-            sections[key] = [1, scheduled, scheduled and grade >= 3, answer_ms or 0]
-        else:
-            total[0] += 1
-            total[1] += scheduled
-            total[2] += scheduled and grade >= 3
-            total[3] += answer_ms or 0
-    return sections

@@ -91,7 +91,9 @@ def upgrade_notes(collection: Collection) -> list[str]:
 
 def _connect(path: str) -> sqlite3.Connection:
     # SQLite opens a file it may not write read-only by itself; existence was checked by the caller.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    # check_same_thread off: a bulk write builds its indexes in a second thread while this one goes on (see
+    # store/bulk.built_alongside); the two never use the connection at the same time.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # With WAL, FULL syncs the log on every commit: an answer is on disk before the next card shows.

@@ -54,72 +54,91 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
             replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folds[-1][2]
             snapshot_updates += _changed_snapshots(rows, replayed)
     _update_snapshots(conn, snapshot_updates)
-    return _store_states(conn, card_ids, cards, folds, scheduling, bars)
+    return _store_states(conn, card_ids, _final_states(cards, folds, scheduling), scheduling, bars)
 
 
-def add_reviews(conn, answers: list[tuple], bars=None) -> None:
-    """Insert new reviews (card, reviewed_at, study_day, grade, kind, answer_ms, uid; the uid is required) with
-    their before/after snapshots, and store the replayed state of every card they touch. Run inside a
-    transaction.
+def add_reviews(conn, answered: list[tuple[int, list]], bars=None, folded_ahead: dict | None = None) -> None:
+    """Insert new reviews with their before/after snapshots, and store the replayed state of every card they
+    touch. Run inside a transaction.
+
+    `answered`: (card, its new answers) in card order, each card once, its answers in replay order (time, then
+    uid), each (reviewed_at, study_day, grade, kind, answer_ms, uid, anything else) (an Anki import passes its
+    ImportedReviews as they are: 100,000 of them, regrouped and re-sorted, cost a tenth of the import).
+    `group_answers` gives this from loose rows. `folded_ahead` may give, by card, (how many answers, their
+    `fold` with snapshots) worked out beforehand (an Anki import folds while another process builds the deck):
+    it stands in for folding here when the card has no stored history and those are exactly its answers now.
 
     The same result as inserting the rows and calling `recompute_states` on their cards, but the replay runs
     before anything is written, so each new row is written once and complete: an Anki import brings 100,000
     reviews, and writing them twice (then reading them back) cost most of its time. The day tables are brought
     up to date once, in aggregate, instead of by their triggers for every row."""
-    from .bulk import add_answers_to_day_tables, indexes_lifted, triggers_lifted
+    from .bulk import add_day_totals, built_alongside, card_places, drop_indexes, section_day_totals, triggers_lifted
 
-    if not answers:
+    if not answered:
         return
     scheduling = replay_scheduling(conn)
     first_id, stored_count = conn.execute("SELECT coalesce(max(id), 0) + 1, count(*) FROM reviews").fetchone()
-    # Ids in the replay order (card, reviewed_at, uid), for the log to read in id order too.
-    answers = sorted(answers, key=operator.itemgetter(0, 1, 6))
-    cards_answered = sorted({answer[0] for answer in answers})
+    cards_answered = [card for card, _ in answered]
     stored = dict(_scheduling_rows(conn, cards_answered))
     stepwise = _needs_steps(scheduling)
-    new_rows, cards, folds, snapshot_updates, days = [], [], [], [], {}
+    new_rows, folds, snapshot_updates, days = [], [], [], {}
     advance = None if bars is None else bars.stage("replaying cards", len(cards_answered)).advance
-    next_id = first_id
-    for card, group in itertools.groupby(answers, key=operator.itemgetter(0)):
+    next_id = first_id  # ids in the replay order (card, reviewed_at, uid): the log reads in id order too
+    for card, group in answered:
         if advance is not None:
             advance(1)
-        group = list(group)
         ids = range(next_id, next_id + len(group))
         next_id += len(group)
         if card in stored or stepwise:
-            coming = [(card, a[4], a[3], a[2], a[1], row_id, a[6]) for row_id, a in zip(ids, group)
-                      if a[4] in SCHEDULING_KINDS]
+            coming = [(card, a[3], a[2], a[1], a[0], row_id, a[5]) for row_id, a in zip(ids, group)
+                      if a[3] in SCHEDULING_KINDS]
             folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
             snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
-            history = [(a[4], a[3], _date(a[2], days), a[1]) for a in group if a[4] in SCHEDULING_KINDS]
-            folded = fold(history, True)
+            ahead = folded_ahead.get(card) if folded_ahead else None
+            if ahead is not None and ahead[0] == len(group):  # the answers can only have lost some since
+                folded = ahead[1]
+            else:
+                folded = fold([(a[3], a[2], _date(a[1], days), a[0]) for a in group if a[3] in SCHEDULING_KINDS],
+                              True)
             snapshots = folded[2]
-        cards.append(card)
         folds.append(folded)
         if len(snapshots) == len(group):
-            new_rows += [(row_id, *answer, *snapshot) for row_id, answer, snapshot in zip(ids, group, snapshots)]
+            new_rows += [(row_id, card, a[0], a[1], a[2], a[3], a[4], a[5], *snapshot)
+                         for row_id, a, snapshot in zip(ids, group, snapshots)]
         else:  # drill and cram answers stay out of the replay and keep no snapshot, as recompute_states leaves them
             replayed = iter(snapshots)
-            new_rows += [(row_id, *answer, *(next(replayed) if answer[4] in SCHEDULING_KINDS else _NO_SNAPSHOT))
-                         for row_id, answer in zip(ids, group)]
+            new_rows += [(row_id, card, a[0], a[1], a[2], a[3], a[4], a[5],
+                          *(next(replayed) if a[3] in SCHEDULING_KINDS else _NO_SNAPSHOT))
+                         for row_id, a in zip(ids, group)]
     saving = None if bars is None else bars.stage("saving reviews", len(new_rows)).advance
     columns = ("id", *_ANSWER, *_SNAPSHOT)
     insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     # Every new row carries its uid, so the trigger that draws one is lifted too: merely present, it triples
     # the cost of each insert.
-    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review", "reviews_get_uid"), \
-            indexes_lifted(conn, "reviews", lift=len(new_rows) >= stored_count):
+    with triggers_lifted(conn, "study_days_on_review", "section_days_on_review", "reviews_get_uid"):
+        rebuild = drop_indexes(conn, "reviews") if len(new_rows) >= stored_count else []
         for start in range(0, len(new_rows), SAVE_BATCH):
             batch = new_rows[start:start + SAVE_BATCH]
             conn.executemany(insert, batch)
             if saving is not None:
                 saving(len(batch))
-        if bars is not None:  # the day tables, then the indexes rebuilt on leaving: one opaque step for the bar
+        if bars is not None:  # the indexes and the day totals: one opaque step for the bar
             bars.stage("updating day totals and indexes", None)
-        add_answers_to_day_tables(conn, answers)
+        places = card_places(conn, cards_answered)
+        # While SQLite builds the indexes, the day totals and the cards' final states are worked out here.
+        sections, final = built_alongside(conn, rebuild, lambda: (
+            section_day_totals(answered, places), _final_states(cards_answered, folds, scheduling)))
+        add_day_totals(conn, sections)
     _update_snapshots(conn, snapshot_updates)
-    _store_states(conn, cards_answered, cards, folds, scheduling, bars)
+    _store_states(conn, cards_answered, final, scheduling, bars)
+
+
+def group_answers(answers: list[tuple]) -> list[tuple[int, list]]:
+    """Loose answers (card, reviewed_at, study_day, grade, kind, answer_ms, uid) as add_reviews takes them."""
+    ordered = sorted(answers, key=operator.itemgetter(0, 1, 6))
+    return [(card, [answer[1:] for answer in group])
+            for card, group in itertools.groupby(ordered, key=operator.itemgetter(0))]
 
 
 def _merged_replay(stored_rows: list, coming: list, scheduling, days: dict) -> tuple:
@@ -192,14 +211,20 @@ def _update_snapshots(conn, updates: list[tuple]) -> None:
         conn.executemany(f"UPDATE reviews SET {', '.join(f'{c} = ?' for c in _SNAPSHOT)} WHERE id = ?", updates)
 
 
-def _store_states(conn, card_ids, cards: list[int], folds: list, scheduling, bars) -> int:
-    """Write the final state of each replayed card (and a new card's state to any of `card_ids` with no scheduled
-    answer left); returns how many states changed."""
+def _final_states(cards: list[int], folds: list, scheduling) -> dict[int, tuple]:
+    """card -> its card_state values (and memory's, when the collection has them) after its fold."""
     from ..replay import final_schedules
+
+    memory_row = memory_columns(scheduling)[0]
+    return {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(folds, scheduling))}
+
+
+def _store_states(conn, card_ids, final: dict, scheduling, bars) -> int:
+    """Write each card's `_final_states` (and a new card's state to any of `card_ids` with no scheduled answer
+    left); returns how many states changed."""
     from .bulk import bulk_state_changes
 
     memory_row, memory_sql, memory_set_sql = memory_columns(scheduling)
-    final = {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(folds, scheduling))}
     new_card = _state_row(Schedule()) + memory_row(Schedule())
     where, params = _in_cards(card_ids)
     current = conn.cursor()
