@@ -101,12 +101,13 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
     replays 100,000 answers at once, and a pair of frozen dataclasses per answer cost several times the
     arithmetic itself."""
     initial = sm2.hundredths(sm2.INITIAL_EASE)
-    next_values = sm2.next_values
+    next_values, day_texts = sm2.next_values, _DAY_TEXTS
     repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
+    ease_value = initial / 100  # the ease as the log keeps it, worked out once per answer
     segment, last_day, snapshots = [], None, [] if keep_snapshots else None
     for kind, grade, day, reviewed_at in history:
-        if keep_snapshots:  # the state before this answer
-            before = (repetitions, ease / 100, interval, due_text, lapses, last_review)
+        # The state before this answer, kept in names: one tuple per answer, not three.
+        before = repetitions, ease_value, interval, due_text, lapses, last_review
         if kind == "forget":  # back to new: the FSRS history starts again too
             repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
             segment, last_day = [], None
@@ -122,11 +123,12 @@ def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, 
             segment.append((grade, elapsed if elapsed > 0 else 0))
             last_day = today
             if keep_snapshots:
-                due_text = _day_text(due)
+                due_text = day_texts.get(due) or _day_text(due)
+        ease_value = ease / 100
         if keep_snapshots:
-            snapshots.append(before + (repetitions, ease / 100, interval, due_text, lapses))
+            snapshots.append((*before, repetitions, ease_value, interval, due_text, lapses))
     due_day = None if due is None else datetime.date.fromordinal(due)
-    state = sm2.CardState(repetitions, ease / 100, interval, due_day)
+    state = sm2.CardState(repetitions, ease_value, interval, due_day)
     final_day = None if last_day is None else datetime.date.fromordinal(last_day)
     return Schedule(state, lapses, last_review, None, final_day), segment, snapshots
 
