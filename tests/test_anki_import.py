@@ -194,6 +194,7 @@ def test_the_deck_built_in_a_second_process_is_the_deck_built_here(cli, spanish,
         conn = sqlite3.connect(db)
         results.append({table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in (
             "cards", "card_state", "reviews", "study_days", "section_days", "card_counts")})
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []  # written without the lookup per row
         conn.close()
     assert results[0] == results[1]
     assert len(children) == (1 if sys.platform == "linux" else 0)  # the child really ran, once

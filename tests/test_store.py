@@ -46,6 +46,20 @@ def test_connection_is_durable_and_waits_for_locks(db_path):
         collection.close()
 
 
+def test_a_transaction_without_reference_checks_turns_them_back_on(db_path):
+    collection = open_collection(db_path)
+    foreign_keys = lambda: collection.conn.execute("PRAGMA foreign_keys").fetchone()[0]  # noqa: E731
+    with collection.transaction(check_references=False):
+        assert foreign_keys() == 0
+    assert foreign_keys() == 1
+    with pytest.raises(ZeroDivisionError), collection.transaction(check_references=False):
+        1 / 0
+    assert foreign_keys() == 1 and not collection.conn.in_transaction
+    with pytest.raises(sqlite3.IntegrityError), collection.transaction() as conn:  # checked again, by default
+        conn.execute("INSERT INTO reviews (card, reviewed_at, study_day, grade, kind) VALUES (-5, '', '', 3, 'x')")
+    collection.close()
+
+
 def test_default_folder_is_private_and_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("MLSQUIZ_DB")
     path = connection.default_collection_path()

@@ -62,7 +62,8 @@ def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_an
     figures = {"added": 0, "updated": 0, "retired": 0, "merged": 0, "known": 0}
     # The states of the cards added, then of every card answered, change in bulk once for both steps.
     state_changes = sum(len(deck.cards) for deck in decks) + len(own_answers)
-    with collection.transaction() as conn, bulk_state_changes(conn, state_changes):
+    # Every card the reviews point at is read or written in this transaction: no lookup per row.
+    with collection.transaction(check_references=False) as conn, bulk_state_changes(conn, state_changes):
         for deck in decks:
             summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars)
             figures["added"] += summary.added

@@ -38,16 +38,26 @@ class Collection:
         self.conn = conn
 
     @contextlib.contextmanager
-    def transaction(self):
-        """One atomic, durable change: BEGIN IMMEDIATE takes the write lock before reading the state."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, *, check_references: bool = True):
+        """One atomic, durable change: BEGIN IMMEDIATE takes the write lock before reading the state.
+
+        `check_references=False` skips SQLite's foreign-key lookup for every row written, for a bulk write whose
+        every reference was read from this collection in the same transaction (an Anki import writes 100,000
+        reviews of cards it has just saved: 2% of its time). The pragma only changes outside a transaction."""
+        if not check_references:
+            self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            yield self.conn
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            if not check_references:
+                self.conn.execute("PRAGMA foreign_keys = ON")
 
     def sqlite_utils_db(self):
         """The same connection wrapped by sqlite-utils, for the paths that create, migrate or upsert."""
