@@ -83,6 +83,7 @@ def snapshot(before: Schedule, after: Schedule) -> tuple:
 
 
 _DAY_TEXTS: dict[int, str] = {}  # ISO text of a day by its ordinal; replays write the same dates many times
+_DAY_ORDINALS: dict[str, int] = {}  # and the other way: they read the same study days many times
 
 
 def _day_text(ordinal: int) -> str:
@@ -92,33 +93,45 @@ def _day_text(ordinal: int) -> str:
     return text
 
 
-def fold(history: list[tuple], keep_snapshots: bool = False) -> tuple[Schedule, list, list | None]:
-    """One card's history of (kind, grade, study day, reviewed_at) tuples in time order, folded with SM-2:
-    (the schedule it ends in, with its last study day; the (grade, elapsed study days) since the last reset,
-    which FSRS needs; with `keep_snapshots`, each answer's `snapshot`, as `replay` would give it).
+def _day_ordinal(text: str) -> int:
+    ordinal = _DAY_ORDINALS.get(text)
+    if ordinal is None:
+        ordinal = _DAY_ORDINALS[text] = datetime.date.fromisoformat(text).toordinal()
+    return ordinal
 
-    The same arithmetic as `step` (sm2.next_values), on plain integers and day ordinals: an Anki import
-    replays 100,000 answers at once, and a pair of frozen dataclasses per answer cost several times the
-    arithmetic itself."""
+
+def fold(answers, keep_snapshots: bool = False) -> tuple[Schedule, list, list | None]:
+    """One card's answers in time order, each (reviewed_at, study day as ISO text, grade, kind, anything else)
+    as a review row begins, folded with SM-2: (the schedule it ends in, with its last study day; the (grade,
+    elapsed study days) since the last reset, which FSRS needs; with `keep_snapshots`, each scheduled answer's
+    `snapshot`, as `replay` would give it). Answers of other kinds (drill, cram, exam) are passed over.
+
+    The same arithmetic as `step` (sm2.next_values), on plain integers and day ordinals, reading the rows as
+    they are: an Anki import replays 100,000 answers at once, and a pair of frozen dataclasses per answer (or
+    a tuple per answer rearranged for the replay) cost several times the arithmetic itself."""
     initial = sm2.hundredths(sm2.INITIAL_EASE)
-    next_values, day_texts = sm2.next_values, _DAY_TEXTS
+    next_values, day_texts, day_ordinals = sm2.next_values, _DAY_TEXTS, _DAY_ORDINALS
     repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
     ease_value = initial / 100  # the ease as the log keeps it, worked out once per answer
     segment, last_day, snapshots = [], None, [] if keep_snapshots else None
-    for kind, grade, day, reviewed_at in history:
+    for answer in answers:
+        kind = answer[3]
+        if kind != "review" and kind != "forget":  # SCHEDULING_KINDS, spelt out: this runs per answer
+            continue
         # The state before this answer, kept in names: one tuple per answer, not three.
         before = repetitions, ease_value, interval, due_text, lapses, last_review
         if kind == "forget":  # back to new: the FSRS history starts again too
             repetitions, ease, interval, due, due_text, lapses, last_review = 0, initial, 0, None, None, 0, None
             segment, last_day = [], None
         else:
+            grade = answer[2]
             if type(grade) is not int or not 0 <= grade <= 5:
                 sm2.check_grade(grade)  # raises, with the message every other path gives
             repetitions, ease, interval = next_values(repetitions, ease, interval, grade)
-            today = day.toordinal()
+            today = day_ordinals.get(answer[1]) or _day_ordinal(answer[1])
             due = today + interval
             lapses += grade < 3
-            last_review = reviewed_at
+            last_review = answer[0]
             elapsed = 0 if last_day is None else today - last_day
             segment.append((grade, elapsed if elapsed > 0 else 0))
             last_day = today

@@ -84,20 +84,6 @@ def reviews_by_card(reviews: list[ImportedReview]) -> dict[int, list[ImportedRev
 def folds_ahead(by_card: dict[int, list[ImportedReview]], cards) -> dict[int, tuple[int, tuple]]:
     """For each of the given Anki cards: (how many reviews, replay.fold of them with snapshots), as
     store.replay.add_reviews folds a card answered only in what an import brings (its `folded_ahead`)."""
-    from ..replay import SCHEDULING_KINDS, fold
+    from ..replay import fold
 
-    days: dict[str, datetime.date] = {}
-    folds = {}
-    for card in cards:
-        reviews = by_card.get(card)
-        if not reviews:
-            continue
-        history = []
-        for review in reviews:
-            if review[3] in SCHEDULING_KINDS:  # kind; then grade, study day, reviewed_at
-                day = days.get(review[1])
-                if day is None:
-                    day = days[review[1]] = datetime.date.fromisoformat(review[1])
-                history.append((review[3], review[2], day, review[0]))
-        folds[card] = (len(reviews), fold(history, True))
-    return folds
+    return {card: (len(by_card[card]), fold(by_card[card], True)) for card in cards if card in by_card}

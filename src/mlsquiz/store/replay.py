@@ -14,8 +14,8 @@ _SNAPSHOT = ("repetitions_before", "ease_before", "interval_before", "due_before
              "last_review_before", "repetitions_after", "ease_after", "interval_after", "due_after", "lapses_after")
 _ANSWER = ("card", "reviewed_at", "study_day", "grade", "kind", "answer_ms", "uid")
 _NO_SNAPSHOT = (None,) * len(_SNAPSHOT)
-# Column positions in the rows _scheduling_rows reads.
-_ID, _UID, _FIRST_SNAPSHOT = 5, 6, 7
+# Column positions in the rows _scheduling_rows reads: a review row's first four, as replay.fold reads them.
+_CARD, _ID, _UID, _FIRST_SNAPSHOT = 4, 5, 6, 7
 # A replay reads a card's answers by time; answers at the same millisecond (two machines, merged) by uid, which
 # both machines share, so that a merge gives the same states whichever side it starts from: the replay order.
 
@@ -47,11 +47,10 @@ def recompute_states(conn, card_ids: list[int] | None = None, *, snapshots: bool
     for card, rows in _scheduling_rows(conn, card_ids):
         if advance is not None:
             advance(1)
-        history = _history(rows, days)
         cards.append(card)
-        folds.append(fold(history, snapshots and not stepwise))
+        folds.append(fold(rows, snapshots and not stepwise))
         if snapshots:
-            replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folds[-1][2]
+            replayed = _fsrs_snapshots(rows, scheduling, days) if stepwise else folds[-1][2]
             snapshot_updates += _changed_snapshots(rows, replayed)
     _update_snapshots(conn, snapshot_updates)
     return _store_states(conn, card_ids, _final_states(cards, folds, scheduling), scheduling, bars)
@@ -90,7 +89,7 @@ def add_reviews(conn, answered: list[tuple[int, list]], bars=None, folded_ahead:
         ids = range(next_id, next_id + len(group))
         next_id += len(group)
         if card in stored or stepwise:
-            coming = [(card, a[3], a[2], a[1], a[0], row_id, a[5]) for row_id, a in zip(ids, group)
+            coming = [(a[0], a[1], a[2], a[3], card, row_id, a[5]) for row_id, a in zip(ids, group)
                       if a[3] in SCHEDULING_KINDS]
             folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
             snapshot_updates += updates
@@ -99,8 +98,7 @@ def add_reviews(conn, answered: list[tuple[int, list]], bars=None, folded_ahead:
             if ahead is not None and ahead[0] == len(group):  # the answers can only have lost some since
                 folded = ahead[1]
             else:
-                folded = fold([(a[3], a[2], _date(a[1], days), a[0]) for a in group if a[3] in SCHEDULING_KINDS],
-                              True)
+                folded = fold(group, True)
             snapshots = folded[2]
         folds.append(folded)
         if len(snapshots) == len(group):
@@ -145,11 +143,10 @@ def _merged_replay(stored_rows: list, coming: list, scheduling, days: dict) -> t
     """A card's stored scheduled answers replayed together with the ones `coming` (both as _scheduling_rows
     gives them, the coming ones without snapshots): (its fold, the coming answers' snapshots in order, updates
     (snapshot..., id) for stored answers whose snapshot changes)."""
-    rows = sorted(stored_rows + coming, key=operator.itemgetter(4, _UID))
-    history = _history(rows, days)
+    rows = sorted(stored_rows + coming, key=operator.itemgetter(0, _UID))
     stepwise = _needs_steps(scheduling)
-    folded = fold(history, not stepwise)
-    replayed = _fsrs_snapshots(rows, history, scheduling) if stepwise else folded[2]
+    folded = fold(rows, not stepwise)
+    replayed = _fsrs_snapshots(rows, scheduling, days) if stepwise else folded[2]
     new_snapshots, updates = [], []
     for row, snapshot in zip(rows, replayed):
         if len(row) == _FIRST_SNAPSHOT:  # a coming answer: its snapshot goes in with it
@@ -165,7 +162,7 @@ def _needs_steps(scheduling) -> bool:
 
 
 def _scheduling_rows(conn, card_ids: list[int] | None):
-    """(card, its scheduled answers as rows (card, kind, grade, study_day, reviewed_at, id, uid, snapshot...))
+    """(card, its scheduled answers as rows (reviewed_at, study_day, grade, kind, card, id, uid, snapshot...))
     in replay order, for the given cards (all when None)."""
     where, params = _in_cards(card_ids)
     # Before migration m008 (which brings uids) the upgrade replays by row id: no merge could have happened yet.
@@ -174,11 +171,11 @@ def _scheduling_rows(conn, card_ids: list[int] | None):
     reviews = conn.cursor()
     reviews.row_factory = None  # tuples: a million sqlite3.Row objects cost seconds
     reviews.execute(
-        f"""SELECT card, kind, grade, study_day, reviewed_at, id, {uid}, {', '.join(_SNAPSHOT)} FROM reviews
+        f"""SELECT reviewed_at, study_day, grade, kind, card, id, {uid}, {', '.join(_SNAPSHOT)} FROM reviews
             WHERE kind IN ({_KINDS_SQL}) {where} ORDER BY card, reviewed_at, {uid}""",
         params,
     )
-    for card, group in itertools.groupby(reviews, key=lambda row: row[0]):
+    for card, group in itertools.groupby(reviews, key=operator.itemgetter(_CARD)):
         yield card, list(group)
 
 
@@ -189,14 +186,10 @@ def _date(text: str, days: dict) -> datetime.date:
     return day
 
 
-def _history(rows, days: dict) -> list[tuple]:
-    """(kind, grade, study day, reviewed_at) of each row, as replay.fold takes them; `days` caches dates."""
-    return [(row[1], row[2], _date(row[3], days), row[4]) for row in rows]
-
-
-def _fsrs_snapshots(rows, history, scheduling) -> list[tuple]:
-    """Each answer's snapshot replayed step by step with FSRS: its intervals need the memory."""
-    answers = [LoggedAnswer(row[_ID], kind, grade, day, at) for row, (kind, grade, day, at) in zip(rows, history)]
+def _fsrs_snapshots(rows, scheduling, days: dict) -> list[tuple]:
+    """Each answer's snapshot replayed step by step with FSRS: its intervals need the memory. `days` caches
+    dates."""
+    answers = [LoggedAnswer(row[_ID], row[3], row[2], _date(row[1], days), row[0]) for row in rows]
     return [snapshot(result.before, result.after) for result in replay(answers, scheduling)]
 
 
