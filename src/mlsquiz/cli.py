@@ -114,8 +114,10 @@ def report(lines: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .gc_pause import release_kept
     from .output import protected_streams
 
+    release_kept()
     argv = sys.argv[1:] if argv is None else argv
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show a character gets '?' instead of a crash (e.g. LANG=C, ASCII pipes).
@@ -125,6 +127,21 @@ def main(argv: list[str] | None = None) -> int:
     # once the arguments tell whether the command draws its own screen (see run).
     with protected_streams():
         return _run_reporting_errors(argv)
+
+
+def console_main() -> None:
+    """The `mlsquiz` program: run the command and end the process with its exit status."""
+    from .gc_pause import anything_kept
+
+    code = main()
+    if anything_kept():  # bulk work finished and kept its data: end without freeing it (see gc_pause)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader that went away, or a closed stream: nothing left to say
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def _run_reporting_errors(argv: list[str]) -> int:
