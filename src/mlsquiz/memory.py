@@ -111,9 +111,19 @@ def final_memories(model, histories: list[list[tuple[int, int]]], batch: int = 5
 
     memories: list[Memory | None] = [None] * len(histories)
     todo = [n for n, history in enumerate(histories) if history]
+    # One FSRSReview per (grade, elapsed days), shared: histories repeat a few hundred pairs, and each item
+    # copies its reviews into the engine.
+    reviews: dict[tuple[int, int], object] = {}
+
+    def review(pair: tuple[int, int]):
+        made = reviews.get(pair)
+        if made is None:
+            made = reviews[pair] = FSRSReview(rating(pair[0]), pair[1])
+        return made
+
     for start in range(0, len(todo), batch):
         chosen = todo[start:start + batch]
-        items = [FSRSItem([FSRSReview(rating(grade), days) for grade, days in histories[n]]) for n in chosen]
+        items = [FSRSItem([reviews.get(pair) or review(pair) for pair in histories[n]]) for n in chosen]
         for n, state in zip(chosen, model.memory_state_batch(items, [None] * len(items))):
             memories[n] = Memory(state.stability, state.difficulty)
     return memories
