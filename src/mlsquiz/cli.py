@@ -114,7 +114,7 @@ def report(lines: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .gc_pause import release_kept
+    from .lifetime import release_kept
     from .output import protected_streams
 
     release_kept()
@@ -131,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def console_main() -> None:
     """The `mlsquiz` program: run the command and end the process with its exit status."""
-    from .gc_pause import anything_kept
+    from .lifetime import anything_kept
 
     code = main()
-    if anything_kept():  # bulk work finished and kept its data: end without freeing it (see gc_pause)
+    if anything_kept():  # bulk work finished and kept its data: end without freeing it (see lifetime.py)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -73,7 +73,7 @@ def _import_package(args, context, path, package, bars) -> str:
     """The import (or --to-toml) itself; returns the line to print once it is done."""
     from ..anki.history import folds_ahead, reviews_by_card, reviews_from_log
     from ..forked import forked
-    from ..gc_pause import keep_until_exit
+    from ..lifetime import keep_until_exit
     from ..store.anki_import import apply_anki_import, own_card_rows
     from ..store.memory import replay_scheduling
 
