@@ -45,15 +45,18 @@ col.close()
 """
 
 
-def _fresh_runs(command, prepare, runs: int, env: dict) -> tuple[float, float, float]:
-    samples = []
+def _paired_runs(pairs, runs: int, env: dict) -> list[tuple[float, float, float]]:
+    """(median, min, max) ms of each (command, prepare) of `pairs`, their runs taking turns after one warm-up
+    each: a shared machine's slow minutes then fall on both sides of the ratio alike."""
+    samples = [[] for _ in pairs]
     for n in range(runs + 1):
-        prepare()
-        start = time.perf_counter()
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-        if n:
-            samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples), max(samples)
+        for (command, prepare), taken in zip(pairs, samples):
+            prepare()
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            if n:
+                taken.append((time.perf_counter() - start) * 1000)
+    return [(statistics.median(taken), min(taken), max(taken)) for taken in samples]
 
 
 def anki_import_rows(out: Path, mlsquiz: str, python: str, env: dict, runs: int, row) -> list[str]:
@@ -80,9 +83,10 @@ def anki_import_rows(out: Path, mlsquiz: str, python: str, env: dict, runs: int,
             leftover.unlink()
         shutil.copy(empty_mlsquiz, target_mlsquiz)
 
-    anki = _fresh_runs([python, "-c", ANKI_IMPORT, str(target_anki), str(package)], fresh_anki, runs, env)
-    ours = _fresh_runs([mlsquiz, "--db", str(target_mlsquiz), "import", str(package), "--with-progress"],
-                       fresh_mlsquiz, runs, env)
+    anki, ours = _paired_runs([
+        ([python, "-c", ANKI_IMPORT, str(target_anki), str(package)], fresh_anki),
+        ([mlsquiz, "--db", str(target_mlsquiz), "import", str(package), "--with-progress"], fresh_mlsquiz),
+    ], runs, env)
     return [
         row("real Anki importing a modern package, 10,000 notes, 100,000 reviews, empty collection (baseline)",
             anki, "", None, None),

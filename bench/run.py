@@ -201,27 +201,29 @@ def row(name, measured, baseline_name, baseline, target):
     return f"| {name} | {median:.1f} | {low:.1f} | {high:.1f} | {ratio_text} | {target_text} | {verdict} |"
 
 
-def import_in_a_terminal_ms(small_db: Path, deck: Path, env: dict, runs: int, *extra: str):
-    """`mlsquiz import` of `deck` into a copy of `small_db`, run in a pseudo-terminal (util-linux `script`)."""
-    samples = []
+def imports_in_a_terminal_ms(small_db: Path, deck: Path, env: dict, runs: int, variants: list[list[str]]):
+    """`mlsquiz import` of `deck` into a copy of `small_db`, run in a pseudo-terminal (util-linux `script`), once
+    with each of `variants` (extra arguments) in turn per run, so that a shared machine's slow minutes fall on
+    every variant alike: (median, min, max) ms of each."""
+    samples = [[] for _ in variants]
     for n in range(runs + 1):
-        db = OUT / "import-tty.db"
-        shutil.copy(small_db, db)
-        command = " ".join([MLSQUIZ, "--db", str(db), "import", str(deck), *extra])
-        start = time.perf_counter()
-        subprocess.run(["script", "-qec", command, "/dev/null"], env={**env, "PROMPT_TOOLKIT_NO_CPR": "1"},
-                       check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        if n:
-            samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples), max(samples)
+        for extra, taken in zip(variants, samples):
+            db = OUT / "import-tty.db"
+            shutil.copy(small_db, db)
+            command = " ".join([MLSQUIZ, "--db", str(db), "import", str(deck), *extra])
+            start = time.perf_counter()
+            subprocess.run(["script", "-qec", command, "/dev/null"], env={**env, "PROMPT_TOOLKIT_NO_CPR": "1"},
+                           check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            if n:
+                taken.append((time.perf_counter() - start) * 1000)
+    return [(statistics.median(taken), min(taken), max(taken)) for taken in samples]
 
 
 def progress_bar_rows(small_db: Path, deck: Path, env: dict, runs: int) -> list[str]:
     """Issue 17: what the progress bar costs, the same import on a terminal with and without it."""
     if shutil.which("script") is None:
         return ["| progress bar rows skipped: util-linux `script` is not installed | | | | | | |"]
-    quiet = import_in_a_terminal_ms(small_db, deck, env, runs, "--quiet")
-    shown = import_in_a_terminal_ms(small_db, deck, env, runs)
+    quiet, shown = imports_in_a_terminal_ms(small_db, deck, env, runs, [["--quiet"], []])
     return [row("`mlsquiz import --quiet`, 10,000 cards, on a terminal (baseline)", quiet, "", None, None),
             row("`mlsquiz import` with its progress bar, 10,000 cards, on a terminal", shown, "quiet", quiet, 1.05)]
 
