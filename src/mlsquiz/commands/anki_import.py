@@ -88,6 +88,7 @@ def _import_package(args, context, path, package, bars) -> str:
         # The decks are built (HTML to text, every card checked) in a second process while this one maps the log
         # and folds each card's reviews: two cores, each about a third of a second for 10,000 notes.
         with forked(_foreign_decks, package, foreign, path, True) as building:
+            bars.stage("reading the review log", None)
             reviews, log_skipped = reviews_from_log(package.revlog, context.settings(collection)["rollover_hour"])
             by_card = reviews_by_card(reviews)
             scheduling = replay_scheduling(collection.conn)
