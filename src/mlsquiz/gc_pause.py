@@ -20,4 +20,3 @@ def collector_paused():
             # ends soon after such bulk work.
             gc.freeze()
             gc.enable()
-

@@ -73,7 +73,7 @@ def reviews_by_card(reviews: list[ImportedReview]) -> dict[int, list[ImportedRev
     """The reviews of each Anki card, each card's in the order given (time order)."""
     by_card: dict[int, list[ImportedReview]] = {}
     for review in reviews:
-        answers = by_card.get(review[6])  # anki_card, by position: a NamedTuple's field name is a lookup slower
+        answers = by_card.get(review[6])  # anki_card: by position, faster than a NamedTuple's field name
         if answers is None:
             by_card[review[6]] = [review]
         else:

@@ -82,9 +82,9 @@ def _import_package(args, context, path, package, bars) -> str:
         keys = own_card_keys(own_card_rows(collection))
         own, stranger, foreign = classify_notes(package, {guid for guid, _ in keys})
         if getattr(args, "to_toml", None):
-            mapped = _foreign_decks(package, foreign, path, parse=False)
-            return write_toml(args, path, mapped[0], _skipped(mapped[2], stranger))
-        with_progress = getattr(args, "with_progress", False)
+            tables, _, deck_skipped = _foreign_decks(package, foreign, path, parse=False)
+            return write_toml(args, path, tables, _skipped(deck_skipped, stranger))
+        with_progress, own_notes = getattr(args, "with_progress", False), set(own)
         # The decks are built (HTML to text, every card checked) in a second process while this one maps the log
         # and folds each card's reviews: two cores, each about a third of a second for 10,000 notes.
         with forked(_foreign_decks, package, foreign, path, True) as building:
@@ -94,13 +94,13 @@ def _import_package(args, context, path, package, bars) -> str:
             scheduling = replay_scheduling(collection.conn)
             folds = {}
             if scheduling is None or scheduling.scheduler != "fsrs":  # FSRS intervals need stored memory
-                folds = folds_ahead(by_card, _answerable(package, set(own), set(foreign) if with_progress else ()))
+                folds = folds_ahead(by_card, _answerable(package, own_notes, set(foreign) if with_progress else ()))
             decks, card_keys, deck_skipped = building.result()
         skipped = _skipped(deck_skipped, stranger)
         skipped.update(log_skipped)
         if package.unreadable_log_rows:
             skipped["log rows whose time is not a whole number"] += package.unreadable_log_rows
-        own_answers, foreign_answers = split_reviews(by_card, package, set(own), keys, card_keys, with_progress,
+        own_answers, foreign_answers = split_reviews(by_card, package, own_notes, keys, card_keys, with_progress,
                                                      skipped)
         with open(path, "rb") as package_file:  # the decks' file_hash: the file they came from, as for deck files
             digest = hashlib.file_digest(package_file, "sha256").hexdigest()

@@ -91,7 +91,7 @@ def add_reviews(conn, answered: list[tuple[int, list]], bars=None, folded_ahead:
         if card in stored or stepwise:
             coming = [(a[0], a[1], a[2], a[3], card, row_id, a[5]) for row_id, a in zip(ids, group)
                       if a[3] in SCHEDULING_KINDS]
-            folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, days)
+            folded, snapshots, updates = _merged_replay(stored.get(card, []), coming, scheduling, stepwise, days)
             snapshot_updates += updates
         else:  # the common bulk case: a card answered only in what comes now
             ahead = folded_ahead.get(card) if folded_ahead else None
@@ -139,12 +139,11 @@ def group_answers(answers: list[tuple]) -> list[tuple[int, list]]:
             for card, group in itertools.groupby(ordered, key=operator.itemgetter(0))]
 
 
-def _merged_replay(stored_rows: list, coming: list, scheduling, days: dict) -> tuple:
+def _merged_replay(stored_rows: list, coming: list, scheduling, stepwise: bool, days: dict) -> tuple:
     """A card's stored scheduled answers replayed together with the ones `coming` (both as _scheduling_rows
-    gives them, the coming ones without snapshots): (its fold, the coming answers' snapshots in order, updates
-    (snapshot..., id) for stored answers whose snapshot changes)."""
+    gives them, the coming ones without snapshots; `stepwise`: `_needs_steps(scheduling)`): (its fold, the
+    coming answers' snapshots in order, updates (snapshot..., id) for stored answers whose snapshot changes)."""
     rows = sorted(stored_rows + coming, key=operator.itemgetter(0, _UID))
-    stepwise = _needs_steps(scheduling)
     folded = fold(rows, not stepwise)
     replayed = _fsrs_snapshots(rows, scheduling, days) if stepwise else folded[2]
     new_snapshots, updates = [], []
