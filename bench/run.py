@@ -64,7 +64,7 @@ def first_card_ms(db: Path, env: dict, runs: int, deck: str | None) -> tuple[tup
 
 def answer_save_ms(db: Path, answers: int) -> tuple[float, float]:
     """Median and p99 of saving one answer (state + review row, one durable transaction), in process."""
-    from mlsquiz.sm2 import review
+    from mlsquiz.scheduling.sm2 import review
     from mlsquiz.store import open_collection
     from mlsquiz.store.study import due_card_rows, new_card_rows, record_answer
 

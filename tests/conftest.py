@@ -28,7 +28,7 @@ def isolated_home(tmp_path, monkeypatch):
 def schema_before(monkeypatch):
     """`schema_before(step)`: collections opened from now on are made and upgraded only up to just before that
     migration (an older mlsquiz); `schema_before(None)`: every migration again (this mlsquiz)."""
-    from mlsquiz import migrations
+    from mlsquiz.store import migrations
     from mlsquiz.store import connection
 
     every_step = list(migrations.MIGRATIONS)

@@ -1,7 +1,8 @@
 """Building a collection's history through the real store and scheduler, at chosen moments."""
 
-from mlsquiz import clock, sm2
-from mlsquiz.bundled import open_synced as open_collection
+from mlsquiz import clock
+from mlsquiz.scheduling import sm2
+from mlsquiz.store.bundled import open_synced as open_collection
 from mlsquiz.store.decks import card_rows
 from mlsquiz.store.study import record_answer
 

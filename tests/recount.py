@@ -2,8 +2,8 @@
 
 import datetime
 
-from mlsquiz import migrations
-from mlsquiz.replay import LoggedAnswer, final_schedule
+from mlsquiz.store import card_counts
+from mlsquiz.scheduling.replay import LoggedAnswer, final_schedule
 
 
 def recount_mismatches(conn) -> list[str]:
@@ -20,7 +20,7 @@ def recount_mismatches(conn) -> list[str]:
                FROM reviews r JOIN cards c ON c.id = r.card WHERE kind <> 'forget' GROUP BY 1, 2, 3"""):
         problems.append("section_days")
     if rows("SELECT deck, section, state, ease, cards FROM card_counts WHERE cards > 0") != rows(
-            f"""SELECT coalesce(deck, ''), coalesce(section, ''), {migrations.current_card_state_name('s')}, round(ease, 2),
+            f"""SELECT coalesce(deck, ''), coalesce(section, ''), {card_counts.current_card_state_name('s')}, round(ease, 2),
                        count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""):
         problems.append("card_counts")
     for card, *state in conn.execute("SELECT card, repetitions, ease, interval, due, lapses, last_review "

@@ -9,7 +9,7 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsquiz.store.connection import open_collection
+from mlsquiz.store.opening import open_collection
 from mlsquiz.store.replay import add_reviews, group_answers, recompute_states
 from recount import recount_mismatches
 

@@ -178,7 +178,7 @@ def test_the_deck_built_in_a_second_process_is_the_deck_built_here(cli, spanish,
     there is none) the collection must end the same, byte for byte in every table."""
     import sys
 
-    from mlsquiz import forked
+    from mlsquiz.runtime import forked
 
     local_zone("UTC")
     packages, _ = spanish

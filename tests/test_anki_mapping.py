@@ -6,13 +6,13 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsquiz import migrations
+from mlsquiz.store import migrations
 from mlsquiz.anki.collection import LogEntry
 from mlsquiz.anki.foreign import note_key, referenced_fields, slug
 from mlsquiz.anki.history import reviews_from_log
 from mlsquiz.anki.text import html_to_text
 from mlsquiz.clock import utc_timestamp
-from mlsquiz.store.connection import open_collection
+from mlsquiz.store.opening import open_collection
 
 
 def ms(text: str) -> int:

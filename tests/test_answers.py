@@ -2,7 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlsquiz.answers import choice_is_right, default_grade, multi_is_right, normalise, order_is_right, typed_is_right
+from mlsquiz.study.answers import (
+    choice_is_right, default_grade, multi_is_right, normalise, order_is_right, typed_is_right,
+)
 
 PRICE = {"answer": "40", "accept": ["$40", "40 USD"]}
 

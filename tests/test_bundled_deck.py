@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
-from mlsquiz.answers import typed_is_right
-from mlsquiz.deck import CARD_TYPES, answer_text, load_deck
+from mlsquiz.study.answers import typed_is_right
+from mlsquiz.deckfile.model import CARD_TYPES, answer_text
+from mlsquiz.deckfile.reading import load_deck
 
 DECK = REPO / "decks" / "aws-ml-specialty.toml"
 IDS = REPO / "decks" / "aws-ml-specialty.ids"

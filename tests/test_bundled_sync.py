@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from mlsquiz import bundled
+from mlsquiz.deckfile import bundled
 
 
 def prompt_of(db_path, card_id):

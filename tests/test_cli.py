@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from mlsquiz.cli import COMMANDS
+from mlsquiz.commands import COMMANDS
 
 HEAVY = ("prompt_toolkit", "questionary", "genanki", "sqlite_utils", "asyncio", "yaml", "dateutil.parser")
 

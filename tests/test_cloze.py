@@ -6,9 +6,10 @@ import pytest
 
 from anki_fixtures import anki  # noqa: F401  (a fixture)
 from anki_fixtures import answer, export, import_package, last_log_id, retime_answers
-from mlsquiz import answers
-from mlsquiz.cloze import cloze_answers, cloze_numbers, cloze_question
-from mlsquiz.deck import answer_text, parse_deck
+from mlsquiz.study import answers
+from mlsquiz.deckfile.cloze import cloze_answers, cloze_numbers, cloze_question
+from mlsquiz.deckfile.model import answer_text
+from mlsquiz.deckfile.reading import parse_deck
 
 CLOZE_DECK = """
 [deck]
@@ -81,7 +82,7 @@ def test_the_quiz_shows_the_gap_and_checks_the_typed_answer(typed, right):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from mlsquiz.quiz import Prompter, present
+    from mlsquiz.study.quiz import Prompter, present
 
     spec = parse_deck(CLOZE_DECK.encode(), "geo.toml").cards[1]
     card = {"id": 1, "card_id": spec.id, "type": spec.type, "prompt": spec.prompt, "content": spec.content,

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from history import History
-from mlsquiz.charts import calendar_heatmap, date_axis
+from mlsquiz.terminal.charts import calendar_heatmap, date_axis
 from screen import ENTER, Terminal
 
 TODAY = datetime.date(2026, 3, 2)

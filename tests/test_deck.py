@@ -1,7 +1,8 @@
 import pytest
 
 from conftest import MINI_DECK
-from mlsquiz.deck import answer_text, load_deck, parse_deck
+from mlsquiz.deckfile.model import answer_text
+from mlsquiz.deckfile.reading import load_deck, parse_deck
 from mlsquiz.errors import DeckError
 
 HEADER = '[deck]\nid = "d"\nname = "D"\n\n'

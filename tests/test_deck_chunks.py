@@ -3,7 +3,7 @@
 import tomllib
 
 from conftest import MINI_DECK
-from mlsquiz.deck_chunks import parse_in_pieces, pieces
+from mlsquiz.deckfile.chunks import parse_in_pieces, pieces
 
 
 def counted(text, per_piece):

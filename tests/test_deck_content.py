@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import REPO, TESTS
-from mlsquiz.deck import load_deck
+from mlsquiz.deckfile.reading import load_deck
 
 DECK = REPO / "decks" / "aws-ml-specialty.toml"
 POST = TESTS / "data" / "aws-ml-specialty-roadmap.md"  # copy of ../shared/source/aws-ml-specialty-roadmap.md

@@ -2,10 +2,10 @@
 
 import pytest
 
-from mlsquiz.bundled import open_synced as open_collection
-from mlsquiz.deck import parse_deck
+from mlsquiz.store.bundled import open_synced as open_collection
+from mlsquiz.deckfile.reading import parse_deck
 from mlsquiz.errors import DeckError
-from mlsquiz.exam_status import exam_notice
+from mlsquiz.exam.status import exam_notice
 from mlsquiz.store.decks import deck_has_reviews, deck_meta
 
 HEADER = '[deck]\nid = "d"\nname = "D"\n\n'

@@ -12,9 +12,10 @@ import pytest
 from fsrs_oracle import oracle_card
 from history import History
 
-from mlsquiz import clock, sm2
+from mlsquiz import clock
+from mlsquiz.scheduling import sm2
 from mlsquiz.exam import pacing
-from mlsquiz.memory import DEFAULT_PARAMETERS as W
+from mlsquiz.scheduling.memory import DEFAULT_PARAMETERS as W
 
 D = datetime.date
 
@@ -131,7 +132,7 @@ def test_plan_kept_recall_inside_the_window_equals_hand_computation(cli, mini_co
 def test_sixty_day_walk_from_exam_date_to_exam(db_path, cli):
     """Every card introduced before the window, every card shown in the window, nothing shown twice in the
     window without a lapse; the learner skips a few days and fails some cards."""
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.commands.quiz import build_session
     from mlsquiz.settings import effective_settings
     from mlsquiz.store.study import read_settings, record_answer
@@ -192,9 +193,9 @@ def test_the_quiz_says_it_is_paced_and_its_summary_names_the_exam(cli, mini_coll
 @pytest.mark.parametrize("exam", [D(2026, 5, 10), D(2026, 4, 14)])  # window ahead / today inside the window
 def test_the_stores_sql_readiness_equals_the_card_by_card_reference(db_path, exam):
     """commands use one SQL pass; exam/forecast.py is the reference, card by card, with the engine's memory."""
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.exam import forecast
-    from mlsquiz.memory import Memory
+    from mlsquiz.scheduling.memory import Memory
     from mlsquiz.store.readiness import memory_rows, readiness_sums
     from mlsquiz.store.study import count_new
 
@@ -236,7 +237,7 @@ def record_answer_at(collection, card: int, grade: int, day, n: int) -> None:
 
 
 def test_good_review_formula_equals_the_engine():
-    from mlsquiz import memory
+    from mlsquiz.scheduling import memory
     from mlsquiz.exam.forecast import good_review, recall_curve
 
     model, after_good, curve = memory.engine(W), good_review(W), recall_curve(W)
@@ -276,7 +277,7 @@ def test_stats_and_roadmap_show_the_exam_date_and_readiness(cli, mini_collection
 
 def test_requeued_cards_are_found_from_the_requeue_table_not_by_walking_every_card(mini_collection):
     """The quiz asks for requeued practice cards on every start: the plan must start from that small table."""
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.store.exam import requeued_rows
 
     class Recording:

@@ -71,7 +71,7 @@ def test_a_deck_without_auto_checked_cards_says_so(cli, tmp_path):
 
 
 def test_exam_answers_are_never_replayed_into_the_schedule(mini_collection):
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.store.practice import save_practice_answer, start_attempt
     from mlsquiz.store.replay import recompute_states
 
@@ -98,8 +98,8 @@ def test_exam_answers_are_never_replayed_into_the_schedule(mini_collection):
 def test_requeued_cards_join_the_next_days_quiz_until_answered(mini_collection):
     from types import SimpleNamespace
 
-    from mlsquiz import sm2
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.scheduling import sm2
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.commands.quiz import build_session
     from mlsquiz.settings import effective_settings
     from mlsquiz.store.practice import requeue
@@ -125,7 +125,7 @@ def test_requeued_cards_join_the_next_days_quiz_until_answered(mini_collection):
 def test_due_counts_requeued_cards_as_the_quiz_shows_them(cli, mini_collection):
     import json
 
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.store.practice import requeue
 
     from history import History

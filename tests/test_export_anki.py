@@ -128,7 +128,7 @@ def test_control_characters_in_any_field_still_give_a_package_anki_imports(cli, 
 
 
 def test_only_web_links_become_links():
-    from mlsquiz.export import note_fields
+    from mlsquiz.anki.export import note_fields
 
     card = {"type": "basic", "card_id": "x", "prompt": "P",
             "content": {"answer": "A", "explanation": "E", "link": 'javascript:alert("x")'}}

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from conftest import TESTS
-from mlsquiz.export import MODEL_IDS, anki_deck_id, guid_for
+from mlsquiz.anki.export import MODEL_IDS, anki_deck_id, guid_for
 
 TRICKY = TESTS / "data" / "export.toml"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mlsquiz import forked
+from mlsquiz.runtime import forked
 from mlsquiz.store.bulk import built_alongside
 
 needs_fork = pytest.mark.skipif(sys.platform != "linux", reason="the child process runs on Linux only")

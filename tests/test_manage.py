@@ -213,7 +213,7 @@ def test_leech_action_tag_keeps_the_card_in_sessions(cli, mini_collection, local
 
 
 def test_a_collection_from_before_card_management_upgrades_with_its_counts(db_path, schema_before, cli):
-    from mlsquiz import migrations
+    from mlsquiz.store import migrations
     from mlsquiz.store import open_collection
 
     from conftest import MINI_DECK

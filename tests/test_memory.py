@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fsrs_oracle import START, noon, oracle_card
-from mlsquiz import memory
-from mlsquiz.scheduling import Scheduling
-from mlsquiz.sm2 import CardState
+from mlsquiz.scheduling import memory
+from mlsquiz.scheduling.schedulers import Scheduling
+from mlsquiz.scheduling.sm2 import CardState
 
 DEFAULTS = memory.DEFAULT_PARAMETERS
 # fsrs-rs computes in 32-bit floats, py-fsrs in 64-bit: they agree to about 1e-5 relative.
@@ -132,4 +132,4 @@ def test_due_and_help_never_load_the_fsrs_engine(mini_collection, command):
                           text=True, env={**os.environ}, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "mlsquiz.cli" in imported or "mlsquiz.__main__" in imported
-    assert imported & {"fsrs_rs_python", "fsrs", "mlsquiz.memory", "mlsquiz.scheduling", "mlsquiz.replay"} == set()
+    assert imported & {"fsrs_rs_python", "fsrs", "mlsquiz.scheduling.memory", "mlsquiz.scheduling.schedulers", "mlsquiz.scheduling.replay"} == set()

@@ -154,7 +154,7 @@ def test_merging_a_collection_into_itself_changes_nothing(cli, db_path):
 
 
 def test_an_older_collection_is_upgraded_in_a_private_copy(cli, db_path, tmp_path, schema_before):
-    from mlsquiz import migrations
+    from mlsquiz.store import migrations
 
     old = tmp_path / "old.db"
     schema_before(migrations.m008_review_identity)
@@ -221,7 +221,7 @@ def practice_tables(db):
 def sit_practice_exam(path, started_at: str, cards: list[str], requeue_day: str):
     from types import SimpleNamespace
 
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.store.practice import finish_attempt, requeue, save_practice_answer, start_attempt
 
     collection = open_synced(str(path))

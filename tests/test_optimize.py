@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from fsrs_oracle import simulate_learner
-from mlsquiz import memory
+from mlsquiz.scheduling import memory
 
 # A learner unlike the defaults: slower to forget at first, faster decay of the curve.
 TRUE_PARAMETERS = (0.5, 1.8, 4.0, 12.0, 6.0, 0.6, 2.0, 0.01, 1.6, 0.14, 1.0, 1.7, 0.08, 0.35, 1.4, 0.45, 2.2, 0.5,
@@ -40,7 +40,7 @@ def deck_file(path, cards: int):
 
 def insert_histories(db, histories) -> None:
     """Reviews written straight into the log (as an import from another app would), then replayed."""
-    from mlsquiz.bundled import open_synced
+    from mlsquiz.store.bundled import open_synced
     from mlsquiz.store.replay import recompute_states
 
     conn = sqlite3.connect(db)

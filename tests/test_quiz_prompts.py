@@ -11,11 +11,12 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from mlsquiz import clock, sm2
+from mlsquiz import clock
+from mlsquiz.scheduling import sm2
 from mlsquiz.commands.quiz import build_session, nothing_to_do
-from mlsquiz.quiz import Prompter, run_session, status_line, wrapped
+from mlsquiz.study.quiz import Prompter, run_session, status_line, wrapped
 from mlsquiz.settings import DEFAULTS
-from mlsquiz.bundled import open_synced as open_collection
+from mlsquiz.store.bundled import open_synced as open_collection
 from mlsquiz.store import study
 
 ENTER, DOWN, SPACE, BACKSPACE, CTRL_C, CTRL_D = "\r", "\x1b[B", " ", "\x7f", "\x03", "\x04"
@@ -222,7 +223,7 @@ def test_hostile_options_are_drawn_safe_and_still_count_as_the_answer():
     from prompt_toolkit.data_structures import Size
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    from mlsquiz.quiz import present
+    from mlsquiz.study.quiz import present
 
     evil = "Sage\x1b]0;pwned\x07Maker \u202eevil"
     card = {"type": "choice", "prompt": "Pick", "content": {"options": [evil, "Lambda"], "answer": evil,

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from screen import BACKSPACE, ENTER, Terminal
-from mlsquiz.quiz import order_mistake, multi_mistakes, wrapped
+from mlsquiz.study.quiz import order_mistake, multi_mistakes, wrapped
 
 # Every answer and explanation of the mini deck: none may be on screen while a later question is asked.
 MINI_ANSWERS = {

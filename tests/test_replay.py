@@ -10,9 +10,9 @@ from sqlite_utils.migrations import Migrations
 
 from conftest import MINI_DECK
 from history import History
-from mlsquiz import migrations
-from mlsquiz.bundled import open_synced
-from mlsquiz.replay import LoggedAnswer, final_schedule
+from mlsquiz.store import migrations
+from mlsquiz.store.bundled import open_synced
+from mlsquiz.scheduling.replay import LoggedAnswer, final_schedule
 from mlsquiz.store.study import undo_review
 
 DAY = datetime.date(2026, 3, 2)

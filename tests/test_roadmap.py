@@ -1,5 +1,5 @@
 from history import History
-from mlsquiz.roadmap import stage_progress
+from mlsquiz.exam.roadmap import stage_progress
 
 SECTIONS = [{"id": "intro", "title": "Overview", "stage": 0}, {"id": "py", "title": "1. Python", "stage": 1},
             {"id": "ml", "title": "2. ML", "stage": 2}]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import MINI_DECK, run_cli
 from history import History
-from mlsquiz import memory
+from mlsquiz.scheduling import memory
 
 MINI_CARDS = ["b1", "c1", "m1", "o1", "t1"]
 
@@ -211,7 +211,7 @@ def test_re_drills_and_cram_leave_the_memory_alone(mini_collection, cli):
 
 
 def test_upgrading_a_collection_from_before_the_memory_model_fills_every_memory(db_path, cli, schema_before):
-    from mlsquiz import migrations
+    from mlsquiz.store import migrations
 
     schema_before(migrations.m007_memory_model)
     cli("import", MINI_DECK)

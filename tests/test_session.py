@@ -1,7 +1,7 @@
 import datetime
 
 from history import History
-from mlsquiz.session import REDRILL_GAP, Session, studied_phrase, todays_allowance
+from mlsquiz.study.session import REDRILL_GAP, Session, studied_phrase, todays_allowance
 
 
 def card(n, new=False):
@@ -104,7 +104,7 @@ def build(cli_args, db, now):
     from mlsquiz import clock
     from mlsquiz.commands.quiz import build_session
     from mlsquiz.settings import DEFAULTS
-    from mlsquiz.bundled import open_synced as open_collection
+    from mlsquiz.store.bundled import open_synced as open_collection
 
     args = SimpleNamespace(**{"cram": False, "deck": "mini", "new": None, "limit": None, "section": None, "tag": None,
                               **cli_args})

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlsquiz.sm2 import MAX_INTERVAL, CardState, review
+from mlsquiz.scheduling.sm2 import MAX_INTERVAL, CardState, review
 
 DAY = datetime.date(2026, 3, 2)
 

@@ -130,7 +130,7 @@ def test_ascii_fallback_when_the_terminal_cannot_show_blocks(known_history):
 def test_trigger_kept_counts_match_a_recount_after_answers_undo_and_retirement(cli, known_history, tmp_path):
     import sqlite3
 
-    from mlsquiz.migrations import current_card_state_name
+    from mlsquiz.store.card_counts import current_card_state_name
     from mlsquiz.store import open_collection
     from mlsquiz.store.study import undo_review
 

@@ -6,14 +6,14 @@ import stat
 import pytest
 
 from conftest import MINI_DECK
-from mlsquiz import migrations
-from mlsquiz.deck import load_deck, parse_deck
+from mlsquiz.store import migrations
+from mlsquiz.deckfile.reading import load_deck, parse_deck
 from mlsquiz.errors import CollectionError
-from mlsquiz.bundled import open_synced as open_collection
+from mlsquiz.store.bundled import open_synced as open_collection
 from mlsquiz.store import connection
 from mlsquiz.store.decks import card_rows, import_deck
 from mlsquiz.store.study import record_answer
-from mlsquiz.sm2 import review
+from mlsquiz.scheduling.sm2 import review
 
 
 def rows(db_path, sql):
@@ -106,7 +106,7 @@ def test_reimport_keeps_progress_updates_text_and_retires_dropped_cards(db_path)
 
 def test_bundled_deck_resyncs_when_its_file_changes(db_path, monkeypatch):
     open_collection(db_path).close()
-    from mlsquiz import bundled
+    from mlsquiz.deckfile import bundled
 
     original = bundled.bundled_deck_bytes()[0]
     monkeypatch.setattr(bundled, "bundled_deck_bytes", lambda: (original + b"\n# edited\n", "bundled"))
@@ -196,7 +196,7 @@ def test_invalid_deck_import_changes_nothing(cli, db_path, tmp_path):
 
 def test_load_deck_on_bundled_file_matches_collection(db_path):
     open_collection(db_path).close()
-    from mlsquiz.bundled import bundled_deck_bytes
+    from mlsquiz.deckfile.bundled import bundled_deck_bytes
 
     deck = parse_deck(bundled_deck_bytes()[0], "bundled")
     assert rows(db_path, "SELECT count(*) FROM cards WHERE retired = 0") == [(len(deck.cards),)]
@@ -204,7 +204,7 @@ def test_load_deck_on_bundled_file_matches_collection(db_path):
 
 
 def test_schema_version_counts_the_migrations():
-    from mlsquiz import schema
+    from mlsquiz.store import schema
 
     assert schema.SCHEMA_VERSION == len(migrations.MIGRATIONS) == migrations.SCHEMA_VERSION
     assert schema.APPLICATION_ID == migrations.APPLICATION_ID

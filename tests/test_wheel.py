@@ -19,7 +19,7 @@ def test_installed_wheel_ships_and_loads_the_bundled_deck(tmp_path):
     # The installed copy comes first on the path, so the source tree's deck folder cannot be what is read.
     script = (
         f"import sys; sys.path.insert(0, {str(target)!r});"
-        "import mlsquiz, mlsquiz.bundled as b;"
+        "import mlsquiz, mlsquiz.deckfile.bundled as b;"
         "raw, where = b.bundled_deck_bytes();"
         "print(mlsquiz.__file__); print(where);"
         "from mlsquiz.cli import main; sys.exit(main(['decks']))"

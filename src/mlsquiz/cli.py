@@ -9,31 +9,9 @@ import os
 import sqlite3
 import sys
 
+from .commands import COMMANDS
 from .context import Context
 from .errors import DeckError, MlsquizError
-
-# command -> (module:function, one-line help, example)
-COMMANDS = {
-    "quiz": ("mlsquiz.commands.quiz:run", "study today's cards (the default command)", "mlsquiz quiz --new 5"),
-    "due": ("mlsquiz.commands.due:run", "one line of what is due, for a shell prompt or status bar", "mlsquiz due --json"),
-    "stats": ("mlsquiz.commands.stats:run", "statistics: today, forecast, retention, streaks, mastery", "mlsquiz stats --days 30"),
-    "roadmap": ("mlsquiz.commands.roadmap:run", "the post's five stages, their resources and your progress", "mlsquiz roadmap"),
-    "export": ("mlsquiz.commands.export:run", "write an Anki package (.apkg)", "mlsquiz export -o aws.apkg --with-progress"),
-    "import": ("mlsquiz.commands.collection:run_import", "add or update a deck from a deck file or an Anki package, or merge another collection", "mlsquiz import decks/my-deck.toml"),
-    "check": ("mlsquiz.commands.collection:run_check", "validate deck files without importing them", "mlsquiz check decks/*.toml"),
-    "decks": ("mlsquiz.commands.collection:run_decks", "list decks, their sections and tags, with card counts", "mlsquiz decks --json"),
-    "cards": ("mlsquiz.commands.collection:run_cards", "browse and search cards, or show one in full (cards show ID)", "mlsquiz cards --search sagemaker --answers"),
-    "config": ("mlsquiz.commands.collection:run_config", "show or change settings such as new cards per day", "mlsquiz config new_per_day 15"),
-    "doctor": ("mlsquiz.commands.collection:run_doctor", "check the collection file's integrity", "mlsquiz doctor"),
-    "suspend": ("mlsquiz.commands.manage:run", "take cards out of sessions, counts and exports", "mlsquiz suspend b1 c1"),
-    "unsuspend": ("mlsquiz.commands.manage:run", "bring suspended cards back", "mlsquiz unsuspend --tag leech-prone --yes"),
-    "bury": ("mlsquiz.commands.manage:run", "take cards out of today's session only", "mlsquiz bury practice-price"),
-    "unbury": ("mlsquiz.commands.manage:run", "bring buried cards back into today's session", "mlsquiz unbury practice-price"),
-    "forget": ("mlsquiz.commands.manage:run", "reset cards to new, keeping their review history", "mlsquiz forget --section aws --yes"),
-    "completion": ("mlsquiz.commands.completion:run", "print a shell completion script (bash, zsh or fish)", "mlsquiz completion bash > ~/.local/share/bash-completion/completions/mlsquiz"),
-    "optimize": ("mlsquiz.commands.optimize:run", "fit the FSRS memory model to your review history", "mlsquiz optimize"),
-    "exam": ("mlsquiz.commands.exam:run", "exam preparation: exam date, pacing plan, readiness, timed practice exam", "mlsquiz exam date 2027-02-15"),
-}
 
 
 def requested_command(argv: list[str]) -> str | None:
@@ -77,11 +55,11 @@ def run(argv: list[str]) -> int:
     requested = requested_command(argv)
     args = quick_due_arguments(argv) if requested == "due" else None
     if args is None:
-        from .arguments import parse_arguments
+        from .commands.arguments import parse_arguments
 
         args = parse_arguments(argv, COMMANDS, requested)
     if not draws_own_screen(args):
-        from .output import protect
+        from .terminal.output import protect
 
         protect("stdout")
     context = Context.from_arguments(args.db, args.now or os.environ.get("MLSQUIZ_NOW"))
@@ -91,7 +69,7 @@ def run(argv: list[str]) -> int:
     if warning:
         print(warning, file=sys.stderr)
     if getattr(args, "quiet", False):
-        from . import progress
+        from .terminal import progress
 
         progress.QUIET = True
     module_name, function_name = COMMANDS[args.command][0].split(":")
@@ -107,15 +85,15 @@ def draws_own_screen(args) -> bool:
 
 def report(lines: list[str]) -> None:
     """Errors on stderr, one per line; text quoted from files cannot smuggle terminal escapes through."""
-    from .render import terminal_safe
+    from .terminal.render import terminal_safe
 
     for line in lines:
         print(terminal_safe(line, keep_newlines=False), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .lifetime import release_kept
-    from .output import protected_streams
+    from .runtime.lifetime import release_kept
+    from .terminal.output import protected_streams
 
     release_kept()
     argv = sys.argv[1:] if argv is None else argv
@@ -131,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def console_main() -> None:
     """The `mlsquiz` program: run the command and end the process with its exit status."""
-    from .lifetime import anything_kept
+    from .runtime.lifetime import anything_kept
 
     code = main()
     if anything_kept():  # bulk work finished and kept its data: end without freeing it (see lifetime.py)

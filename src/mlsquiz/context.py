@@ -19,7 +19,7 @@ class Context:
         return cls(os.path.expanduser(db) if db else default_collection_path(), clock.current_moment(now))
 
     def open_collection(self, *, sync_bundled: bool = True):
-        from .bundled import open_synced
+        from .store.bundled import open_synced
 
         return open_synced(self.db_path, sync=sync_bundled)
 

@@ -12,8 +12,8 @@ import threading
 import pexpect
 
 from conftest import MINI_DECK, venv_bin
-from mlsquiz import sm2
-from mlsquiz.bundled import open_synced as open_collection
+from mlsquiz.scheduling import sm2
+from mlsquiz.store.bundled import open_synced as open_collection
 from mlsquiz.store.decks import card_rows
 from mlsquiz.store.study import record_answer
 

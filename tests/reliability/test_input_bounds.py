@@ -84,7 +84,7 @@ def test_endless_devices_are_refused_before_reading(tmp_path):
 
 
 def test_reading_stops_at_the_limit_whatever_the_size_says(monkeypatch, tmp_path):
-    from mlsquiz import deck as deck_module
+    from mlsquiz.deckfile import reading as deck_module
     from mlsquiz.errors import DeckError
 
     big = tmp_path / "big.toml"
@@ -106,7 +106,7 @@ def test_a_deck_file_with_a_byte_order_mark_is_accepted(cli, tmp_path):
 
 
 def test_a_dangling_symlink_as_collection_fails_before_building_anything(tmp_path, monkeypatch):
-    from mlsquiz import migrations
+    from mlsquiz.store import migrations
 
     def no_building(*args, **kwargs):
         raise AssertionError("a collection was built")

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from conftest import MINI_DECK, run_cli
 from recount import recount_mismatches
-from mlsquiz import clock, sm2
-from mlsquiz.bundled import open_synced
-from mlsquiz.deck import load_deck
+from mlsquiz import clock
+from mlsquiz.scheduling import sm2
+from mlsquiz.store.bundled import open_synced
+from mlsquiz.deckfile.reading import load_deck
 from mlsquiz.store import manage
 from mlsquiz.store.decks import import_deck
 from mlsquiz.store.study import record_answer, restamp_study_days, undo_review, write_setting

@@ -42,7 +42,7 @@ def test_a_kill_while_creating_the_collection_is_cleaned_up_next_time(tmp_path):
     db = tmp_path / "c.db"
     # killed inside the build, after the schema is written: the temporary file and its -wal/-shm stay behind
     killed_at("build", textwrap.dedent("""
-        from mlsquiz import migrations
+        from mlsquiz.store import migrations
         real = migrations.apply_migrations
         def apply(db):
             real(db)
@@ -64,7 +64,7 @@ def test_a_kill_during_export_is_cleaned_up_by_the_next_export(cli, mini_collect
     out = tmp_path / "out"
     out.mkdir()
     killed_at("export", textwrap.dedent("""
-        from mlsquiz import export
+        from mlsquiz.anki import export
         export._move_into_place = lambda *args: die()
     """).replace("\n", "\n        "), "--db", mini_collection, "export", "--deck", "mini", "-o", out / "m.apkg")
     left = hidden(out)
@@ -81,8 +81,8 @@ def test_a_kill_during_the_backup_leaves_no_empty_backup_and_the_next_run_makes_
     first_schema_collection(db)
     os.chmod(db, 0o600)
     killed_at("backup", textwrap.dedent("""
-        from mlsquiz.store import creation
-        creation._link_backup = lambda *args: die()
+        from mlsquiz.store import backup
+        backup._link_backup = lambda *args: die()
     """).replace("\n", "\n        "), "--db", db, "decks")
     assert not (tmp_path / "old.db.schema1.bak").exists()
     assert any(".schema1.bak.new-" in name for name in hidden(tmp_path))

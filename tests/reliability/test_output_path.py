@@ -13,7 +13,7 @@ import pytest
 
 from conftest import venv_bin
 from history import History
-from mlsquiz import output
+from mlsquiz.terminal import output
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x85\u202eevil\u202c\x1b[31m"
 FORBIDDEN = ("\x1b", "\x07", "\x9b", "\x85", "\u202e", "\u202c", "\x00")
@@ -171,7 +171,8 @@ def test_json_is_ascii_and_keeps_every_character_under_an_ascii_terminal(tmp_pat
 def test_only_the_screens_that_draw_themselves_skip_the_filter():
     from types import SimpleNamespace
 
-    from mlsquiz.cli import COMMANDS, draws_own_screen
+    from mlsquiz.commands import COMMANDS
+    from mlsquiz.cli import draws_own_screen
 
     own = {name for name in COMMANDS if draws_own_screen(SimpleNamespace(command=name, action=None))}
     assert own == {"quiz"}

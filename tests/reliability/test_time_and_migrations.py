@@ -6,7 +6,7 @@ import sqlite3
 
 from conftest import MINI_DECK
 from history import History
-from mlsquiz import migrations
+from mlsquiz.store import migrations
 
 
 def due_json(cli, now):

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from ..cloze import cloze_numbers
+from ..deckfile.cloze import cloze_numbers
 from .text import html_to_text
 
 _REFERENCE = re.compile(r"\{\{([^{}]+?)\}\}")

@@ -84,6 +84,6 @@ def reviews_by_card(reviews: list[ImportedReview]) -> dict[int, list[ImportedRev
 def folds_ahead(by_card: dict[int, list[ImportedReview]], cards) -> dict[int, tuple[int, tuple]]:
     """For each of the given Anki cards: (how many reviews, replay.fold of them with snapshots), as
     store.replay.add_reviews folds a card answered only in what an import brings (its `folded_ahead`)."""
-    from ..replay import fold
+    from ..scheduling.replay import fold
 
     return {card: (len(by_card[card]), fold(by_card[card], True)) for card in cards if card in by_card}

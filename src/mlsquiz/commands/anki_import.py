@@ -14,7 +14,7 @@ MLSQUIZ_NOTE_TYPE = "mlsquiz "  # the prefix of every note type mlsquiz exports
 def import_by_content(args, context) -> int | None:
     """Run the import this file needs; None means "a deck file": the caller's TOML path takes it."""
     from ..anki.package import looks_like_zip
-    from ..deck import file_head
+    from ..deckfile.reading import file_head
 
     # Missing, unreadable or not a regular file (a FIFO must not block): b"", and the deck-file path reports it.
     head = file_head(args.file, len(SQLITE_HEADER))
@@ -35,7 +35,7 @@ def import_by_content(args, context) -> int | None:
 
 def own_card_keys(rows) -> dict[tuple[str, int], int]:
     """(note GUID, card ordinal) -> card row id for every mlsquiz card, as `mlsquiz export` names them in Anki."""
-    from ..export import anki_identity
+    from ..anki.export import anki_identity
 
     return {anki_identity(row["deck"], row["card_id"], row["type"]): row["id"] for row in rows}
 
@@ -56,8 +56,8 @@ def classify_notes(package, own_guids: set[str]) -> tuple[list, list, list]:
 
 def run_anki_import(args, context) -> int:
     from ..anki.collection import read_package
-    from ..gc_pause import collector_paused
-    from ..progress import SHOW_FROM_BYTES, progress
+    from ..runtime.gc_pause import collector_paused
+    from ..terminal.progress import SHOW_FROM_BYTES, progress
 
     path = args.file
     with progress(f"importing {os.path.basename(path)}", os.path.getsize(path), SHOW_FROM_BYTES) as bars, \
@@ -72,8 +72,8 @@ def run_anki_import(args, context) -> int:
 def _import_package(args, context, path, package, bars) -> str:
     """The import (or --to-toml) itself; returns the line to print once it is done."""
     from ..anki.history import folds_ahead, reviews_by_card, reviews_from_log
-    from ..forked import forked
-    from ..lifetime import keep_until_exit
+    from ..runtime.forked import forked
+    from ..runtime.lifetime import keep_until_exit
     from ..store.anki_import import apply_anki_import, own_card_rows
     from ..store.memory import replay_scheduling
 
@@ -161,7 +161,7 @@ def split_reviews(by_card: dict, package, own: set, keys: dict, foreign_keys: di
 
 def parse_foreign_deck(tables: dict, path: str):
     """Validated by the deck-file reader itself, so the --to-toml file of these tables gives the same cards."""
-    from ..deck import deck_from_tables
+    from ..deckfile.reading import deck_from_tables
 
     return deck_from_tables(tables, f"{path} (deck {tables['deck']['id']})")
 

@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from ..render import shorten, table, terminal_safe
+from ..terminal.render import shorten, table, terminal_safe
 
 STATES = ("new", "learning", "young", "mature", "retired", "suspended")
 

@@ -5,13 +5,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..bundled import BUNDLED_DECK_ID
+from ..deckfile.bundled import BUNDLED_DECK_ID
 from ..errors import DeckError, UsageError
-from ..render import shorten, table, terminal_safe
+from ..terminal.render import shorten, table, terminal_safe
 
 
 def run_check(args, context) -> int:
-    from ..deck import load_deck
+    from ..deckfile.reading import load_deck
 
     failed = 0
     for name in args.files:
@@ -28,7 +28,7 @@ def run_check(args, context) -> int:
 
 
 def run_import(args, context) -> int:
-    from ..deck import parse_deck, read_deck_bytes
+    from ..deckfile.reading import parse_deck, read_deck_bytes
     from ..store.decks import deck_with_file_hash, import_deck
     from .anki_import import import_by_content
 
@@ -46,7 +46,7 @@ def run_import(args, context) -> int:
         if known:  # the very same file was imported before: nothing to parse or write
             print(f"{path}: deck {known!r} is already up to date")
             return 0
-        from ..progress import progress
+        from ..terminal.progress import progress
 
         # The size only decides whether a bar is worth showing: a byte count is near enough and costs nothing.
         with progress(f"importing {path.name}", raw.count(b"[[cards]]")) as bars:
@@ -68,7 +68,7 @@ def import_counts(summary) -> str:
 
 def import_bundled(args, context) -> int:
     """`mlsquiz import --bundled`: the shipped deck again, progress kept by card id."""
-    from ..bundled import import_shipped_deck
+    from ..store.bundled import import_shipped_deck
 
     if args.file is not None:
         raise UsageError("give either a FILE or --bundled, not both")
@@ -121,7 +121,7 @@ def require_deck(collection, deck_id: str | None) -> None:
 
 def run_cards(args, context) -> int:
     """`mlsquiz cards [filters]`, or `mlsquiz cards show ID`."""
-    from ..deck import answer_text
+    from ..deckfile.model import answer_text
     from ..store.manage import browse_rows, card_history, find_cards
     from .browse import STATES, card_tables, show_card, terminal_width
 
@@ -191,7 +191,7 @@ def _card_to_show(what: list[str]) -> str | None:
 
 def replay_progress(collection, what: str):
     """A progress bar for a setting that replays every schedule (shown only for a large history)."""
-    from ..progress import progress
+    from ..terminal.progress import progress
     from ..store.memory import studied_card_count
 
     return progress(f"{what}: recomputing schedules", studied_card_count(collection.conn))
@@ -208,7 +208,7 @@ def run_config(args, context) -> int:
     collection = context.open_collection()
     try:
         if args.value is not None and args.key in ("scheduler", "desired_retention"):
-            from ..store.memory import write_schedule_setting
+            from ..store.reschedule import write_schedule_setting
 
             with replay_progress(collection, f"{args.key} {value}") as bars:  # every schedule recomputed, atomically
                 changed = write_schedule_setting(collection, args.key, value, bars)

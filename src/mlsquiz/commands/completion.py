@@ -4,8 +4,8 @@
 def run(args, context) -> int:
     import shtab
 
-    from ..arguments import build_parser
-    from ..cli import COMMANDS
+    from .arguments import build_parser
+    from . import COMMANDS
 
     parser = build_parser(COMMANDS)  # every command with every option: the script completes them all
     print(shtab.complete(parser, shell=args.shell), end="")

@@ -6,6 +6,7 @@ import json
 import textwrap
 
 from ..errors import MlsquizError, UsageError
+from .exam_deck import exam_deck, retired_note
 
 
 def run(args, context) -> int:
@@ -27,20 +28,6 @@ def run(args, context) -> int:
     else:
         print(render_plan(figures) if args.action == "plan" else render_readiness(figures))
     return 0
-
-
-def exam_deck(collection, deck_id: str | None) -> str:
-    """--deck, else the only deck, else the bundled one."""
-    from ..store.exam import default_deck
-    from .collection import require_deck
-
-    if deck_id:
-        require_deck(collection, deck_id)
-        return deck_id
-    deck = default_deck(collection)
-    if deck is None:
-        raise UsageError("several decks and no bundled one: name one with --deck ID (see 'mlsquiz decks')")
-    return deck
 
 
 def parse_exam_day(text: str, today: datetime.date) -> datetime.date:
@@ -78,16 +65,6 @@ def set_date(collection, deck: str, args, context, today: datetime.date) -> int:
     return 0
 
 
-def retired_note(collection, deck: str) -> list[str]:
-    """Honest wording for a deck whose exam can no longer be taken: the date is the learner's own goal."""
-    from ..exam_status import exam_notice
-    from ..store.decks import deck_meta
-
-    notice = exam_notice(deck_meta(collection, deck))
-    return [notice[0], "The date paces your study all the same; a practice exam rehearses the historical format."] \
-        if notice else []
-
-
 def pacing_sentence(figures: dict) -> str:
     if figures["status"] == "past":
         return "The exam date has passed: the deck is back to normal scheduling."
@@ -101,7 +78,7 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
     """Everything `exam plan` and `exam readiness` print (and `--json` carries): pacing, expected reviews per day,
     the final window and the memory model's prediction for exam day."""
     from ..exam import forecast, pacing
-    from ..memory import recall
+    from ..scheduling.memory import recall
     from ..store import exam, readiness
     from ..store.memory import parameters_in_use
     from ..store.stats import due_by_day
@@ -161,7 +138,7 @@ def percent(value: float | None) -> str:
 
 
 def render_plan(f: dict) -> str:
-    from ..charts import bar_chart
+    from ..terminal.charts import bar_chart
 
     out = [f"Exam plan for {f['deck']}: exam on {f['exam_day']} ({_days(f)})"]
     if f["status"] == "past":
@@ -199,7 +176,7 @@ def _days(f: dict) -> str:
 
 def readiness_lines(r: dict, with_cards: bool = True) -> list[str]:
     """The prediction, worded as one: the memory model's recall on exam day, not a score."""
-    from ..render import shorten, table
+    from ..terminal.render import shorten, table
 
     out = _wrap(f"Predicted recall on exam day ({r['exam_day']}), from the FSRS memory model (a prediction, not a "
                 "score):", 2)

@@ -23,7 +23,7 @@ def positive_minutes(text: str) -> float:
 
 
 def add_exam_arguments(sub: argparse.ArgumentParser, deck: dict) -> None:
-    from ..arguments import Parser, global_options, positive_int
+    from .options import Parser, global_options, positive_int
 
     actions = sub.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     parsers = {}

@@ -14,7 +14,7 @@ def run_practice(args, context) -> int:
     from ..exam import practice
     from ..store import practice as attempts
     from ..store.decks import deck_meta
-    from .exam import exam_deck
+    from .exam_deck import exam_deck
     from .quiz import card_dict, section_titles
 
     collection = context.open_collection()
@@ -65,7 +65,7 @@ def _sit(collection, context, deck: str, questions: list[dict], minutes: float, 
 
     from .. import clock
     from ..exam.sitting import Sitting
-    from ..prompter import Prompter
+    from ..terminal.prompter import Prompter
     from ..store import practice as attempts
 
     today = context.today(collection)
@@ -90,7 +90,7 @@ def _sit(collection, context, deck: str, questions: list[dict], minutes: float, 
 def _ask_requeue(missed: int) -> bool:
     import questionary
 
-    from ..prompter import Quit, Prompter
+    from ..terminal.prompter import Quit, Prompter
 
     try:
         return bool(Prompter()._ask(questionary.confirm(
@@ -109,9 +109,9 @@ def print_result(outcome: str, result, facts, seconds_used: int, minutes: float,
                  collection, deck: str) -> None:
     import textwrap
 
-    from ..deck import answer_text
-    from ..render import table, terminal_safe
-    from .exam import retired_note
+    from ..deckfile.model import answer_text
+    from ..terminal.render import table, terminal_safe
+    from .exam_deck import retired_note
 
     print()
     ended = {"submitted": "submitted", "timed_out": "time ran out: submitted as it stood",

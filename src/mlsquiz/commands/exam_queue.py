@@ -57,7 +57,7 @@ def session_rows(collection, deck_id: str | None, today: datetime.date, settings
     """(due rows, new rows, Pace or None) for the quiz when an exam date shapes today or a practice exam sent
     cards to it; None otherwise (the plain queue). Under an exam date new cards come from the exam's deck and
     `--new N` (new_override) still replaces the paced count for this session."""
-    from ..session import todays_allowance
+    from ..study.session import todays_allowance
     from ..store import study
     from ..store.exam import requeued_rows
 

@@ -24,7 +24,7 @@ def choose_deck(collection, requested: str | None) -> str:
 
 
 def run(args, context) -> int:
-    from ..export import anki_identity, build_package, check_target, write_package
+    from ..anki.export import anki_identity, build_package, check_target, write_package
     from ..store.decks import deck_row
     from ..store.export_rows import export_cards, export_reviews
     from .quiz import card_dict
@@ -44,14 +44,14 @@ def run(args, context) -> int:
         collection.close()
     target = args.output or f"{deck_id}.apkg"
     replacing = check_target(target, context.db_path, args.force)
-    from ..progress import progress
+    from ..terminal.progress import progress
 
     with progress(f"exporting {os.path.basename(target)}", len(cards)) as bars:
         package = build_package(deck, json.loads(deck["sections"] or "[]"), cards,
                                 bars.stage("building notes", len(cards)).advance)
         progress_hook = None
         if args.with_progress:
-            from ..export_progress import progress_writer
+            from ..anki.export_progress import progress_writer
 
             key = {card["card_id"]: anki_identity(deck_id, card["card_id"], card["type"]) for card in cards}
             by_guid = {key[card["card_id"]]: card for card in cards}  # (note GUID, card ordinal) -> card

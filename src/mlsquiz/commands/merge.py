@@ -13,8 +13,8 @@ def run_merge(args, context) -> int:
             if os.path.samefile(collection.path, path):
                 print(f"{path}: is this collection itself; nothing to merge")
                 return 0
-            from ..gc_pause import collector_paused
-            from ..progress import SHOW_FROM_BYTES, progress
+            from ..runtime.gc_pause import collector_paused
+            from ..terminal.progress import SHOW_FROM_BYTES, progress
 
             with progress(f"merging {os.path.basename(path)}", os.path.getsize(copy), SHOW_FROM_BYTES) as bars, \
                     collector_paused():

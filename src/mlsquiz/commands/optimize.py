@@ -4,9 +4,10 @@ import sys
 
 
 def run(args, context) -> int:
-    from .. import memory
-    from ..progress import progress
-    from ..store.memory import current_scheduling, review_histories, save_fit, studied_card_count
+    from ..scheduling import memory
+    from ..terminal.progress import progress
+    from ..store.memory import current_scheduling, review_histories, studied_card_count
+    from ..store.reschedule import save_fit
 
     collection = context.open_collection()
     try:

@@ -17,7 +17,7 @@ def card_dict(row) -> dict:
 def build_session(collection, args, today: datetime.date, settings: dict):
     """Due cards within what is left of reviews_per_day, then new cards within what is left of new_per_day
     (both counted over every session of the study day, as `mlsquiz due` counts them); or the cram cards."""
-    from ..session import Session, todays_allowance
+    from ..study.session import Session, todays_allowance
     from ..store import study
 
     if args.cram:
@@ -68,7 +68,7 @@ def nothing_to_do(next_due: datetime.date | None, today: datetime.date, new_wait
 def run(args, context) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NotATerminalError("quiz needs a terminal: run it in one")
-    from ..quiz import Prompter, run_session
+    from ..study.quiz import Prompter, run_session
     from ..store import study
     from .collection import require_deck
 
@@ -121,7 +121,7 @@ def run(args, context) -> int:
 
 def exam_notices(collection, deck_ids: set) -> list[str]:
     """For decks never studied: their exam's status (e.g. that the exam was retired), shown before the first card."""
-    from ..exam_status import exam_notice
+    from ..exam.status import exam_notice
     from ..store.decks import deck_has_reviews, deck_meta
 
     return [line for deck_id in sorted(deck_ids) if not deck_has_reviews(collection, deck_id)
@@ -133,7 +133,8 @@ def answer_saver(collection, now: datetime.datetime, today: datetime.date, setti
     a scheduled answer that brings a card's lapses to `leech_lapses` tags it a leech and calls `leech_found`."""
     import time
 
-    from .. import clock, sm2
+    from .. import clock
+    from ..scheduling import sm2
     from ..store import manage, study
 
     origin = time.monotonic()
@@ -169,9 +170,9 @@ def answer_undoer(collection, settings: dict):
 
 def print_summary(summary: dict, today: datetime.date, collection, deck: str | None, width: int = 80) -> None:
     """The session's figures, in the words `stats` uses for the day; wrapped to the terminal."""
-    from ..quiz import wrapped
-    from ..session import studied_phrase
-    from ..stats import streaks
+    from ..study.quiz import wrapped
+    from ..study.session import studied_phrase
+    from ..study.stats import streaks
     from ..store.study import next_due_date
     from ..store.summary import all_study_days, due_on_or_before
 

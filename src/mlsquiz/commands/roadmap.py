@@ -2,16 +2,16 @@
 
 import json
 
-from ..exam_status import exam_notice
-from ..roadmap import stage_progress
+from ..exam.status import exam_notice
+from ..exam.roadmap import stage_progress
 
 
 def run(args, context) -> int:
     import datetime
     import textwrap
 
-    from ..render import shorten, terminal_safe
-    from ..stats import section_mastery
+    from ..terminal.render import shorten, terminal_safe
+    from ..study.stats import section_mastery
     from ..store import stats as queries
     from ..store.decks import deck_meta
     from .collection import require_deck

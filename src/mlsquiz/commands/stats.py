@@ -3,7 +3,7 @@
 import datetime
 import json
 
-from .. import stats
+from ..study import stats
 from ..store import stats as queries
 from ..store.study import count_due
 from ..store.manage import leech_rows
@@ -81,9 +81,9 @@ def percent(rate: float | None) -> str:
 
 
 def render(figures: dict) -> str:
-    from ..charts import bar_chart, calendar_heatmap, column_chart, date_axis
-    from ..render import shorten, table
-    from ..session import studied_phrase
+    from ..terminal.charts import bar_chart, calendar_heatmap, column_chart, date_axis
+    from ..terminal.render import shorten, table
+    from ..study.session import studied_phrase
 
     today, cards = figures["today"], figures["cards"]
     out = [

@@ -7,7 +7,7 @@ import heapq
 import math
 from dataclasses import dataclass
 
-from .. import memory, sm2
+from ..scheduling import memory, sm2
 from .pacing import DAY, window_days_left, window_start
 
 GOOD = 4  # the SM-2 grade a kept plan assumes for every review (FSRS Good)

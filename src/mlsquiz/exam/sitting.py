@@ -4,9 +4,9 @@ the end. Time running out ends the sitting as it stands; Ctrl-C or `q` ends it u
 
 import time
 
-from .. import answers
-from ..prompter import Quit, wrapped_title
-from ..render import shorten, terminal_safe
+from ..study import answers
+from ..terminal.prompter import Quit, wrapped_title
+from ..terminal.render import shorten, terminal_safe
 
 SUBMITTED, TIMED_OUT, UNFINISHED = "submitted", "timed_out", "unfinished"
 FLAG, SKIP, BACK = "flag", "skip", "back"

@@ -77,7 +77,7 @@ BULK_CHANGES = 5_000  # from here, recounting card_counts once beats its trigger
 def counts_rebuilt_afterwards(conn):
     """Lift the card_counts triggers for a bulk update of card_state and recount the table once after it,
     inside the caller's transaction (an error rolls the triggers back in place too)."""
-    from ..migrations import current_card_state_name, rebuild_card_counts
+    from .card_counts import current_card_state_name, rebuild_card_counts
 
     with triggers_lifted(conn, "card_counts_on_insert", "card_counts_on_update", "card_counts_on_delete"):
         yield

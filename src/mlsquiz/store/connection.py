@@ -7,7 +7,7 @@ import stat
 import sys
 
 from ..errors import CollectionError
-from ..schema import APPLICATION_ID, SCHEMA_VERSION
+from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -67,26 +67,6 @@ class Collection:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def open_collection(path, *, populate=None) -> Collection:
-    """Open (creating on first use) the collection at `path`, migrated to this version's schema.
-
-    `populate(collection)` fills a brand-new collection before it appears under its name (the command layer
-    passes the bundled deck's import: the store does not know about decks shipped with the package)."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        from .creation import create
-
-        create(path, populate)
-    collection = Collection(path, _connect_existing(path))
-    try:
-        if _schema_version(collection) < SCHEMA_VERSION:
-            _migrate(collection, backup=True)
-    except BaseException:
-        collection.close()
-        raise
-    return collection
 
 
 def upgrade_notes(collection: Collection) -> list[str]:
@@ -160,7 +140,7 @@ def remove_leftovers(path: str) -> list[str]:
         return []
     import re
 
-    from ..leftovers import remove_stale
+    from ..runtime.leftovers import remove_stale
 
     pattern = re.compile(r"^\." + re.escape(name) +
                          r"\.(?:schema\d+\.bak\.)?new-(?P<pid>\d+)(?:-[0-9a-f]+)?(?:-wal|-shm|-journal)?$")
@@ -184,17 +164,23 @@ def _schema_version(collection: Collection) -> int:
     return version
 
 
+def migrate_if_behind(collection: Collection) -> None:
+    """Upgrade an older collection to this version's schema, keeping a backup first (see _migrate)."""
+    if _schema_version(collection) < SCHEMA_VERSION:
+        _migrate(collection, backup=True)
+
+
 def _migrate(collection: Collection, *, backup: bool) -> None:
     """Upgrade under the write lock, all steps in one transaction: of two commands opening an old collection
     at once, the second waits, then finds nothing left to do (one backup, no "duplicate column")."""
-    from ..migrations import apply_migrations
+    from .migrations import apply_migrations
 
     try:
         with collection.transaction() as conn:
             if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
                 return  # another process upgraded it while this one waited for the lock
             if backup:
-                from .creation import backup_before_upgrade
+                from .backup import backup_before_upgrade
 
                 backup_before_upgrade(collection)
             apply_migrations(collection.sqlite_utils_db())

@@ -10,7 +10,7 @@ _ACTIVE = "s.retired = 0 AND s.suspended = 0"
 
 def default_deck(collection) -> str | None:
     """The deck an exam command means without --deck: the only deck, else the bundled one."""
-    from ..bundled import BUNDLED_DECK_ID
+    from ..deckfile.bundled import BUNDLED_DECK_ID
 
     ids = [row[0] for row in collection.conn.execute("SELECT id FROM decks ORDER BY id")]
     if len(ids) == 1:

@@ -7,7 +7,7 @@ Each change is one transaction. `forget` writes a 'forget' row into the review l
 import datetime
 
 from ..errors import MlsquizError
-from ..migrations import current_card_state_name
+from .card_counts import current_card_state_name
 
 _MANAGED = """c.id, c.deck, c.card_id, c.prompt, s.suspended, s.buried_until, s.leech, s.lapses, s.last_review"""
 

@@ -10,7 +10,7 @@ DAMAGED_PARAMETERS = ("warning: the stored FSRS parameters are damaged; using th
 
 def stored_parameters(conn) -> tuple[tuple | None, str | None]:
     """(parameters in use or None for the defaults, a warning line if the stored ones are damaged)."""
-    from ..memory import valid_parameters
+    from ..scheduling.memory import valid_parameters
 
     row = conn.execute("SELECT parameters FROM memory_parameters ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
@@ -24,7 +24,7 @@ def stored_parameters(conn) -> tuple[tuple | None, str | None]:
 
 def parameters_in_use(conn) -> tuple[tuple, str | None]:
     """(the FSRS parameters in use: the latest fit, else the defaults; a warning line if the fit is damaged)."""
-    from ..memory import DEFAULT_PARAMETERS
+    from ..scheduling.memory import DEFAULT_PARAMETERS
 
     parameters, warning = stored_parameters(conn)
     return parameters or DEFAULT_PARAMETERS, warning
@@ -32,7 +32,7 @@ def parameters_in_use(conn) -> tuple[tuple, str | None]:
 
 def current_scheduling(conn):
     """(Scheduling from the collection's settings and latest fit, warning line or None)."""
-    from ..scheduling import Scheduling
+    from ..scheduling.schedulers import Scheduling
     from ..settings import effective_settings
 
     settings = effective_settings({row[0]: row[1] for row in conn.execute("SELECT key, value FROM config")})
@@ -69,7 +69,7 @@ def memory_columns(scheduling) -> tuple:
 def answer_memory(conn, row, after, grade: int, day: datetime.date) -> tuple:
     """For saving a scheduled review: (state, stability, difficulty, study day) after it, from the card_state
     `row` before it and SM-2's next state `after` (replaced by FSRS's interval when that is the scheduler)."""
-    from ..memory import Memory
+    from ..scheduling.memory import Memory
 
     scheduling, _ = current_scheduling(conn)
     before = None if row["stability"] is None else Memory(row["stability"], row["difficulty"])
@@ -96,37 +96,6 @@ def review_histories(conn) -> list[list[tuple[datetime.date, int]]]:
     if history:
         histories.append(history)
     return histories
-
-
-def save_fit(collection, fit, day: datetime.date, bars=None) -> int:
-    """Store fitted parameters and recompute every card's memory (and FSRS due dates) with them, atomically."""
-    from .replay import recompute_states
-
-    with collection.transaction() as conn:
-        conn.execute(
-            """INSERT INTO memory_parameters (fitted_on, reviews, log_loss_before, log_loss_after, parameters)
-               VALUES (?, ?, ?, ?, ?)""",
-            (day.isoformat(), fit.reviews, fit.log_loss_before, fit.log_loss_after, json.dumps(fit.parameters)),
-        )
-        return recompute_states(conn, snapshots=False, bars=bars)
-
-
-def write_schedule_setting(collection, key: str, value, bars=None) -> int:
-    """Change `scheduler` or `desired_retention` and recompute every state under it, in one transaction.
-    Returns how many cards' states changed."""
-    from .replay import recompute_states
-
-    with collection.transaction() as conn:
-        old = conn.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
-        conn.execute(
-            "INSERT INTO config (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, str(value)),
-        )
-        if old is not None and old[0] == str(value):
-            return 0
-        if key == "desired_retention" and current_scheduling(conn)[0].scheduler != "fsrs":
-            return 0  # SM-2 ignores it; FSRS will use it when switched on
-        return recompute_states(conn, snapshots=False, bars=bars)
 
 
 def _ensure_pow(conn) -> None:
@@ -171,7 +140,7 @@ NO_MEMORY = {"stability": None, "difficulty": None, "recall": None}
 def memory_figures(conn, deck_id: str | None, today: datetime.date) -> tuple[dict[int, dict], str | None]:
     """(card id -> stability, difficulty and recall today, rounded to 4 places, for cards with a memory state;
     the warning line if the stored parameters are damaged and the defaults were used)."""
-    from ..memory import recall
+    from ..scheduling.memory import recall
 
     scheduling, warning = current_scheduling(conn)
     return {

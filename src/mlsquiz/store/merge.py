@@ -8,7 +8,7 @@ import sqlite3
 import tempfile
 
 from ..errors import CollectionError
-from ..schema import APPLICATION_ID, SCHEMA_VERSION
+from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def _read_only(path: str) -> sqlite3.Connection:
@@ -56,7 +56,7 @@ def readable_copy(path: str):
         if problem != "ok":
             raise CollectionError(f"{path}: the collection is damaged ({problem}); nothing merged")
         if version < SCHEMA_VERSION:
-            from .connection import open_collection
+            from .opening import open_collection
 
             open_collection(copy_path).close()  # migrates the copy, never the original
         yield copy_path

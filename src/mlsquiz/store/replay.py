@@ -6,7 +6,7 @@ import itertools
 import json
 import operator
 
-from ..replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, fold, replay, snapshot
+from ..scheduling.replay import SCHEDULING_KINDS, LoggedAnswer, Schedule, fold, replay, snapshot
 from .memory import memory_columns, replay_scheduling
 
 _KINDS_SQL = ", ".join(f"'{kind}'" for kind in SCHEDULING_KINDS)
@@ -205,7 +205,7 @@ def _update_snapshots(conn, updates: list[tuple]) -> None:
 
 def _final_states(cards: list[int], folds: list, scheduling) -> dict[int, tuple]:
     """card -> its card_state values (and memory's, when the collection has them) after its fold."""
-    from ..replay import final_schedules
+    from ..scheduling.replay import final_schedules
 
     memory_row = memory_columns(scheduling)[0]
     return {card: _state_row(s) + memory_row(s) for card, s in zip(cards, final_schedules(folds, scheduling))}

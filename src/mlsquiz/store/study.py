@@ -114,7 +114,7 @@ def next_due_date(collection, deck_id: str | None = None) -> datetime.date | Non
 
 
 def _state(row, suffix: str = ""):
-    from ..sm2 import CardState
+    from ..scheduling.sm2 import CardState
 
     due = row["due" + suffix]
     return CardState(row["repetitions" + suffix], row["ease" + suffix], row["interval" + suffix],
@@ -201,7 +201,7 @@ def restamp_study_days(collection, rollover_hour: int, bars=None) -> None:
     """A new rollover hour applies to every answer: each is put on the study day its moment belongs to under
     that hour, the day tables are recounted and the schedules replayed (due dates count from study days)."""
     from .. import clock
-    from ..migrations import rebuild_day_tables
+    from .migrations import rebuild_day_tables
     from .replay import recompute_states
 
     with collection.transaction() as conn:

@@ -8,8 +8,8 @@ import sys
 import time
 
 from . import answers
-from .prompter import BACK, GRADES, QUIT, UNDO, Prompter, Quit, wrapped  # noqa: F401  (the quiz's interface)
-from .render import shorten, terminal_safe
+from ..terminal.prompter import BACK, GRADES, QUIT, UNDO, Prompter, Quit, wrapped  # noqa: F401  (the quiz's interface)
+from ..terminal.render import shorten, terminal_safe
 
 
 def present(card: dict, prompter: Prompter) -> bool | None:
@@ -39,7 +39,7 @@ def present(card: dict, prompter: Prompter) -> bool | None:
         check = answers.cloze_is_right if kind == "cloze" else answers.typed_is_right
         right = check(prompter.text("Your answer:"), content)
     if right is not None:
-        from .deck import answer_text
+        from ..deckfile.model import answer_text
 
         verdict = "✓ Right." if right else "✗ Not quite."
         if not _can_encode("✓✗"):

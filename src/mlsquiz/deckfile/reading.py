@@ -1,63 +1,13 @@
 """Deck files (TOML) -> validated decks and card specs. Every problem is reported as `FILE:LINE: message`."""
 
-import hashlib
-import json
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cloze import cloze_numbers
-from .errors import DeckError
+from ..errors import DeckError
+from .model import Deck
 
-CARD_TYPES = ("basic", "choice", "multi", "order", "typed", "cloze")
 MAX_FILE_BYTES = 64 * 1024 * 1024
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# http(s) only, and nothing that could end an HTML attribute or hide in a terminal (quotes, <, >, spaces, controls)
-WEB_LINK = re.compile(r"(?i)https?://[^\s\"'<>\x00-\x1f\x7f-\x9f]+")
-
-# json.dumps with options builds a new encoder per call; a deck has thousands of cards.
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-
-
-@dataclass(frozen=True)
-class CardSpec:
-    id: str
-    type: str
-    prompt: str
-    section: str
-    tags: tuple[str, ...]
-    content: dict  # the card's whole table as written: answers, options, explanation, link
-
-    @property
-    def content_hash(self) -> str:
-        canonical = _CANONICAL_JSON(self.content)
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Deck:
-    id: str
-    name: str
-    description: str
-    source: str
-    sections: list[dict] = field(default_factory=list)
-    resources: list[dict] = field(default_factory=list)
-    cards: list[CardSpec] = field(default_factory=list)
-    meta: dict = field(default_factory=dict)  # extra [deck] facts kept as JSON (exam facts, status)
-
-
-def answer_text(card_type: str, content: dict) -> str:
-    """The right answer as one line of text, whatever the card type."""
-    if card_type == "multi":
-        return "; ".join(content["answers"])
-    if card_type == "order":
-        return " → ".join(content["items"])
-    if card_type == "cloze":
-        from .cloze import cloze_answers
-
-        return "; ".join(cloze_answers(content["prompt"], content["cloze"]))
-    return content["answer"]
 
 
 def load_deck(path: str | Path) -> Deck:
@@ -127,7 +77,7 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
     text = deck_text(raw, name)
     data = None
     if bars is not None and bars.shown:  # read in pieces only to move a bar: a whole parse is as fast
-        from .deck_chunks import parse_in_pieces
+        from .chunks import parse_in_pieces
 
         data = parse_in_pieces(text, lambda total: bars.stage("reading cards", total).advance)
     try:
@@ -138,7 +88,7 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
         found = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err)) or "TOML syntax error"
         raise DeckError([f"{name}:{found.group(1) if found else 1}: TOML syntax: {message}"]) from None
-    from .deck_check import DeckValidator, Lines
+    from .check import DeckValidator, Lines
 
     validator = DeckValidator(data, name, Lines(text))
     if bars is not None and bars.shown:
@@ -147,21 +97,8 @@ def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
     return validator.validate()
 
 
-def expand_clozes(cards: list[CardSpec]) -> list[CardSpec]:
-    """A cloze entry is one card per deletion number, as in Anki: `id.c1`, `id.c2`, ..."""
-    expanded = []
-    for card in cards:
-        if card.type != "cloze":
-            expanded.append(card)
-            continue
-        for number in cloze_numbers(card.prompt):
-            expanded.append(CardSpec(id=f"{card.id}.c{number}", type="cloze", prompt=card.prompt,
-                                     section=card.section, tags=card.tags, content={**card.content, "cloze": number}))
-    return expanded
-
-
 def deck_from_tables(data: dict, name: str) -> Deck:
     """A deck from tables already in memory (as tomllib returns them: an Anki import), validated like a file."""
-    from .deck_check import DeckValidator, Lines
+    from .check import DeckValidator, Lines
 
     return DeckValidator(data, name, Lines("")).validate()

@@ -4,9 +4,9 @@ import datetime
 import functools
 import re
 
-from .deck import CARD_TYPES, ID_PATTERN, WEB_LINK, CardSpec, Deck, expand_clozes
+from .model import CARD_TYPES, ID_PATTERN, WEB_LINK, CardSpec, Deck, expand_clozes
 from .cloze import cloze_numbers
-from .errors import DeckError
+from ..errors import DeckError
 
 COMMON_REQUIRED = {"id": str, "type": str, "prompt": str, "explanation": str, "section": str}
 COMMON_OPTIONAL = {"tags": list, "link": str}

@@ -10,8 +10,8 @@ import re
 import secrets
 import stat
 
-from .errors import MlsquizError
-from .leftovers import remove_stale
+from ..errors import MlsquizError
+from ..runtime.leftovers import remove_stale
 
 # Names of a package's collection inside the zip, in every format Anki has written.
 ANKI_COLLECTIONS = {"collection.anki2", "collection.anki21", "collection.anki21b"}
@@ -79,7 +79,7 @@ def web_link(url: str) -> str | None:
     """The URL if it is an http(s) link, else None: nothing else becomes a live link in a card.
 
     Quotes, angle brackets and spaces are refused too, so the link is safe inside the href attribute."""
-    from .deck import WEB_LINK
+    from ..deckfile.model import WEB_LINK
 
     url = url.strip()
     return url if WEB_LINK.fullmatch(url) else None

@@ -46,13 +46,13 @@ def default_grade(right: bool) -> int:
 
 def cloze_shown(content: dict) -> str:
     """A cloze card's question: its own deletion hidden as [...] (or [hint]), the others filled in."""
-    from .cloze import cloze_question
+    from ..deckfile.cloze import cloze_question
 
     return cloze_question(content["prompt"], content["cloze"])
 
 
 def cloze_is_right(given: str, content: dict) -> bool:
     """Checked like a typed answer; a deletion used twice wants both parts, in any separator."""
-    from .cloze import cloze_answers
+    from ..deckfile.cloze import cloze_answers
 
     return typed_is_right(given, {"answer": " ".join(cloze_answers(content["prompt"], content["cloze"]))})

@@ -1,5 +1,6 @@
 """The collection's schema as an ordered list of named steps. Never rename or edit a step that shipped."""
 
+from .card_counts import card_state_name, rebuild_card_counts
 from .schema import APPLICATION_ID
 
 MIGRATION_SET = "mlsquiz"
@@ -119,17 +120,6 @@ def m003_denormalised_counts(db) -> None:
     )
 
 
-def current_card_state_name(row: str) -> str:
-    """card_state_name as the kept counts file cards since m006: suspended cards under 'suspended'."""
-    return card_state_name(row).replace("THEN 'retired' WHEN", f"THEN 'retired' WHEN {row}.suspended = 1 THEN 'suspended' WHEN", 1)
-
-
-def card_state_name(row: str) -> str:
-    """SQL for a card's state (new | learning | young | mature | retired) from a card_state row alias."""
-    return (f"CASE WHEN {row}.retired = 1 THEN 'retired' WHEN {row}.last_review IS NULL THEN 'new' "
-            f"WHEN {row}.repetitions < 2 THEN 'learning' WHEN {row}.interval >= 21 THEN 'mature' ELSE 'young' END")
-
-
 def m004_card_counts(db) -> None:
     """Cards per (deck, section, state, ease), kept by triggers: stats reads a few rows, not every card."""
     db.execute(
@@ -161,19 +151,9 @@ def _card_counts_triggers(db, ease_sql: str) -> None:
                f"{remove.format(state=card_state_name('old'))} END")
 
 
-def rebuild_card_counts(db, state_name=card_state_name) -> None:
-    """Recount card_counts from card_state; `state_name` is the state SQL of the schema at hand (suspended cards
-    have their own state from m006 on: current_card_state_name)."""
-    db.execute("DELETE FROM card_counts")
-    db.execute(
-        f"""INSERT INTO card_counts SELECT coalesce(deck, ''), coalesce(section, ''), {state_name('s')},
-              round(ease, 2), count(*) FROM card_state s GROUP BY 1, 2, 3, 4"""
-    )
-
-
 def rebuild_day_tables(db) -> None:
     """Recount study_days and section_days from the review log (cards counted under their current section)."""
-    from .store.bulk import add_to_day_tables
+    from .bulk import add_to_day_tables
 
     db.execute("DELETE FROM study_days")
     db.execute("DELETE FROM section_days")
@@ -183,7 +163,7 @@ def rebuild_day_tables(db) -> None:
 def m005_exact_numbers(db) -> None:
     """Exact SM-2: every state replayed from its reviews; day tables that follow the review log (no empty days,
     reviews move with their card's section); ease counted to 0.01; deck meta (exam facts) kept as JSON."""
-    from .store.replay import recompute_states
+    from .replay import recompute_states
 
     db.execute("ALTER TABLE decks ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
     # Card counts by ease to the hundredth (SM-2 eases are whole hundredths), rows that reach 0 removed.
@@ -273,7 +253,7 @@ def m006_card_management(db) -> None:
 def m007_memory_model(db) -> None:
     """FSRS memory beside every card's schedule (stability, difficulty, the study day of its last scheduled
     review), and the parameters `mlsquiz optimize` fits, one row per fit (the latest is used)."""
-    from .store.replay import recompute_states
+    from .replay import recompute_states
 
     for column, kind in (("stability", "REAL"), ("difficulty", "REAL"), ("last_review_day", "TEXT")):
         db.execute(f"ALTER TABLE card_state ADD COLUMN {column} {kind}")
