@@ -87,5 +87,5 @@ def test_config_and_roadmap_speak_json(cli, mini_collection):
     roadmap = json.loads(cli("roadmap", "--json").out)
     assert roadmap["deck"] == "aws-ml-specialty" and [s["stage"] for s in roadmap["stages"]] == [1, 2, 3, 4, 5]
     assert roadmap["exam_date"] is None and any("retired" in line for line in roadmap["notice"])
-    assert cli("exam", "date", "2026-05-01").code == 0
+    assert cli("exam", "date", "2026-05-01", "--deck", "aws-ml-specialty").code == 0  # the roadmap's deck
     assert json.loads(cli("roadmap", "--json").out)["exam_date"] == "2026-05-01"

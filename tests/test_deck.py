@@ -55,7 +55,7 @@ def test_every_problem_is_reported_with_its_line():
         "deck.toml:37: card 'o': an order card needs at least 2 items, has 1",
         "deck.toml:39: card 'm': missing field 'explanation'",
         "deck.toml:39: card 'm': missing field 'answer'",
-        "deck.toml:47: card 'w': unknown type 'flash' (expected one of basic, choice, multi, order, typed, cloze)",
+        "deck.toml:47: card 'w': unknown type 'flash' (expected one of basic, choice, multi, order, typed, cloze, matching)",
         "deck.toml:56: card 't': 'prompt' must be a string",
         "deck.toml:13: duplicate card id 'a'",
     ]

@@ -37,7 +37,8 @@ def test_decks_and_note_types(exported):
     names = {d["name"] for d in json.loads(col["decks"]).values()}
     assert {"Tricky <deck> & co", "Tricky <deck> & co::0. First part", "Tricky <deck> & co::2. Second part"} <= names
     models = json.loads(col["models"])
-    assert {int(k) for k in models} == set(MODEL_IDS.values()) - {MODEL_IDS["cloze"]}  # no cloze card here
+    unused = {MODEL_IDS["cloze"], MODEL_IDS["matching"]}  # no card of these types here
+    assert {int(k) for k in models} == set(MODEL_IDS.values()) - unused
     assert "{{type:Answer}}" in models[str(MODEL_IDS["typed"])]["tmpls"][0]["qfmt"]
 
 

@@ -32,7 +32,7 @@ def test_new_collection_has_the_schema_and_the_bundled_deck(db_path):
     assert {"card", "reviewed_at", "study_day", "grade", "kind", "answer_ms", "ease_before", "ease_after"} <= columns
     assert rows(db_path, "PRAGMA user_version") == [(migrations.SCHEMA_VERSION,)]
     assert rows(db_path, "PRAGMA journal_mode") == [("wal",)]
-    assert rows(db_path, "SELECT id, bundled FROM decks") == [("aws-ml-specialty", 1)]
+    assert rows(db_path, "SELECT id, bundled FROM decks ORDER BY id") == [("aws-ml-specialty", 1), ("mla-c01", 1)]
     applied = rows(db_path, "SELECT name FROM _sqlite_migrations ORDER BY id")
     assert [name for (name,) in applied] == [step.__name__ for step in migrations.MIGRATIONS]
 
@@ -111,8 +111,8 @@ def test_bundled_deck_resyncs_when_its_file_changes(db_path, monkeypatch):
     original = bundled.bundled_deck_bytes()[0]
     monkeypatch.setattr(bundled, "bundled_deck_bytes", lambda: (original + b"\n# edited\n", "bundled"))
     open_collection(db_path).close()
-    assert len(rows(db_path, "SELECT id FROM decks")) == 1
-    hashes = rows(db_path, "SELECT file_hash FROM decks")
+    assert len(rows(db_path, "SELECT id FROM decks")) == 2  # the roadmap deck and the MLA-C01 deck, no third
+    hashes = rows(db_path, "SELECT file_hash FROM decks WHERE id = 'aws-ml-specialty'")
     assert hashes == [(hashlib.sha256(original + b"\n# edited\n").hexdigest(),)]
 
 
@@ -196,10 +196,12 @@ def test_invalid_deck_import_changes_nothing(cli, db_path, tmp_path):
 
 def test_load_deck_on_bundled_file_matches_collection(db_path):
     open_collection(db_path).close()
-    from mlsquiz.deckfile.bundled import bundled_deck_bytes
+    from mlsquiz.deckfile.bundled import BUNDLED_DECKS, shipped_deck
 
-    deck = parse_deck(bundled_deck_bytes()[0], "bundled")
-    assert rows(db_path, "SELECT count(*) FROM cards WHERE retired = 0") == [(len(deck.cards),)]
+    for deck_id in BUNDLED_DECKS:  # every shipped deck, card for card
+        deck = parse_deck(shipped_deck(deck_id)[0], deck_id)
+        assert rows(db_path, f"SELECT count(*) FROM cards WHERE retired = 0 AND deck = '{deck_id}'") == \
+            [(len(deck.cards),)]
     assert load_deck(MINI_DECK).id == "mini"
 
 

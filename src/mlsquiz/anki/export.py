@@ -22,10 +22,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Hard-coded once, never changed: Anki recognises a note type by its id across re-imports.
 MODEL_IDS = {"basic": 1738492011, "choice": 1738492012, "order": 1738492013, "typed": 1738492014,
-             "cloze": 1738492015}
+             "cloze": 1738492015, "matching": 1738492016}
 MODEL_OF_TYPE = {"basic": "basic", "choice": "choice", "multi": "choice", "order": "order", "typed": "typed",
-                 "cloze": "cloze"}
-STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; } .why { color: #555; }"
+                 "cloze": "cloze", "matching": "matching"}
+STYLE = (".card { font-family: sans-serif; font-size: 20px; text-align: left; } .why { color: #555; } "
+         ".case { color: #333; font-size: 18px; } td { padding: 2px 12px 2px 0; vertical-align: top; }")
 BACK = '<hr id="answer">{{Answer}}<p class="why">{{Explanation}}</p><p class="why">{{Source}}</p>'
 
 
@@ -98,6 +99,33 @@ def html_list(items: list[str], ordered: bool = False) -> str:
     return f"<{tag}>" + "".join(f"<li>{field(item)}</li>" for item in items) + f"</{tag}>"
 
 
+def stable_shuffle(card_id: str, items: list[str]) -> list[str]:
+    """`items` shuffled the same way on every export (seeded by the card id), so re-imports change nothing."""
+    return random.Random(card_id).sample(items, len(items))
+
+
+def case_html(content: dict) -> str:
+    """A case-study card's scenario, put above its prompt on the front."""
+    case = content.get("case")
+    if not case:
+        return ""
+    return f'<div class="case"><b>{field(case["title"])}</b><br>{field(case["text"])}</div><hr>'
+
+
+def matching_fields(card: dict) -> list[str]:
+    """Left items numbered, the right items shuffled and lettered (a, b, c), and the pairs as a table."""
+    from ..deckfile.model import lettered_items
+
+    pairs = card["content"]["pairs"]
+    rights = lettered_items(stable_shuffle(card["card_id"], [right for _, right in pairs]))
+    letter_of = {item: letter for letter, item in rights}
+    table = "".join(f"<tr><td>{field(left)}</td><td>{letter_of[right]}) {field(right)}</td></tr>"
+                    for left, right in pairs)
+    return [html_list([left for left, _ in pairs], ordered=True),
+            '<ol type="a">' + "".join(f"<li>{field(item)}</li>" for _, item in rights) + "</ol>",
+            f"<table>{table}</table>"]
+
+
 def build_models() -> dict:
     import genanki
 
@@ -111,6 +139,9 @@ def build_models() -> dict:
                         "{{Prompt}}{{Options}}"),
         "order": model("order", "mlsquiz order", ["Prompt", "Items", "Answer", "Explanation", "Source"],
                        "{{Prompt}}<p>Put in order:</p>{{Items}}"),
+        "matching": model("matching", "mlsquiz matching",
+                          ["Prompt", "Left", "Right", "Answer", "Explanation", "Source"],
+                          "{{Prompt}}<p>Match each item with one of the lettered answers:</p>{{Left}}{{Right}}"),
         "typed": model("typed", "mlsquiz typed", ["Prompt", "Answer", "Explanation", "Source"],
                        "{{Prompt}}<br>{{type:Answer}}",
                        '<hr id="answer"><p class="why">{{Explanation}}</p><p class="why">{{Source}}</p>'),
@@ -124,7 +155,7 @@ def build_models() -> dict:
 def note_fields(card: dict, section_title: str) -> list[str]:
     content, kind = card["content"], card["type"]
     source = source_field(section_title, content.get("link"))
-    prompt, explanation = field(card["prompt"]), field(content["explanation"])
+    prompt, explanation = case_html(content) + field(card["prompt"]), field(content["explanation"])
     if kind == "basic":
         return [prompt, field(content["answer"]), explanation, source]
     if kind == "typed":
@@ -134,10 +165,13 @@ def note_fields(card: dict, section_title: str) -> list[str]:
     if kind in ("choice", "multi"):
         right = [content["answer"]] if kind == "choice" else content["answers"]
         hint = "<p>Choose one:</p>" if kind == "choice" else "<p>Select all that apply:</p>"
-        return [prompt, hint + html_list(content["options"]), html_list(right), explanation, source]
-    # order: shuffled the same way on every export (seeded by the card id), so re-imports change nothing
-    shuffled = random.Random(card["card_id"]).sample(content["items"], len(content["items"]))
-    return [prompt, html_list(shuffled), html_list(content["items"], ordered=True), explanation, source]
+        # shuffled, or the right answer of most decks would always be option 1 on a phone
+        options = html_list(stable_shuffle(card["card_id"], content["options"]))
+        return [prompt, hint + options, html_list(right), explanation, source]
+    if kind == "matching":
+        return [prompt, *matching_fields(card), explanation, source]
+    return [prompt, html_list(stable_shuffle(card["card_id"], content["items"])),
+            html_list(content["items"], ordered=True), explanation, source]
 
 
 def anki_tag(text: str) -> str:
@@ -221,6 +255,23 @@ def check_target(target: str, collection_path: str, force: bool = False):
     if not force and not is_anki_package(target):
         raise MlsquizError(f"{target}: exists and is not an Anki package; add --force to replace it")
     return status
+
+
+def mark_package(collection_identity: str, then=None):
+    """A write_package hook naming, in every deck's description, the collection that wrote the package (an HTML
+    comment: Anki keeps it through its own import and export, and does not show it); then runs `then`. An import
+    into that collection knows the package's reviews are its own (anki.collection.EXPORT_MARK)."""
+
+    def apply(cursor) -> None:
+        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+        for deck_id, deck in decks.items():
+            if deck_id != "1":  # Anki's Default deck is never ours
+                deck["desc"] = f"{deck.get('desc', '')}<!-- mlsquiz-collection:{collection_identity} -->"
+        cursor.execute("UPDATE col SET decks = ?", (json.dumps(decks),))
+        if then is not None:
+            then(cursor)
+
+    return apply
 
 
 def write_package(package, target: str, timestamp: float, progress=None, replacing=None) -> None:

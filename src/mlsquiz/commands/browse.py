@@ -54,11 +54,18 @@ def show_card(card: dict, history: list, width: int) -> str:
 
     out = field("card", f"{card['deck']}:{card['id']} ({card['type']})")
     out += field("section", card["section"]) + field("tags", ", ".join(card["tags"]) or "-")
+    content = card["content"]
+    if content.get("case"):
+        out += field("case", f"{content['case']['id']}: {content['case']['title']}")
+        out += field("scenario", content["case"]["text"])
     out += field("prompt", card["prompt"])
     for key in ("options", "items"):
-        if card["content"].get(key):
-            out += field(key, "; ".join(card["content"][key]))
-    out += field("answer", card["answer"]) + field("why", card["content"].get("explanation", ""))
+        if content.get(key):
+            out += field(key, "; ".join(content[key]))
+    out += field("answer", card["answer"])
+    if content.get("accept"):
+        out += field("accepted", "; ".join(content["accept"]))
+    out += field("why", content.get("explanation", ""))
     if card["content"].get("link"):
         out += field("link", card["content"]["link"])
     flags = [name for name in ("suspended", "leech") if card[name]]
@@ -79,6 +86,14 @@ def show_card(card: dict, history: list, width: int) -> str:
                            "-" if h["answer_ms"] is None else f"{h['answer_ms'] / 1000:.1f}s"] for h in history],
                          ["day", "kind", "grade", "ivl", "due", "time"]))
     return "\n".join(out)
+
+
+def card_json(card: dict, history: list) -> dict:
+    """`cards show ID --json`: all the text view shows, the card's own fields (options, answers, items, pairs,
+    accept, case, explanation, link) at the top level beside its schedule, then its history."""
+    shown = {key: value for key, value in card.items() if key != "content"}
+    own = {key: value for key, value in card["content"].items() if key not in shown}
+    return {**shown, **own, "history": [dict(entry) for entry in history]}
 
 
 def deck_entries(deck_rows: list, declared_sections: dict, outline) -> list[dict]:

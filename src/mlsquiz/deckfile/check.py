@@ -5,11 +5,11 @@ import functools
 import re
 
 from .model import CARD_TYPES, ID_PATTERN, WEB_LINK, CardSpec, Deck, expand_clozes
-from .cloze import cloze_numbers
+from .cloze import cloze_problem
 from ..errors import DeckError
 
 COMMON_REQUIRED = {"id": str, "type": str, "prompt": str, "explanation": str, "section": str}
-COMMON_OPTIONAL = {"tags": list, "link": str}
+COMMON_OPTIONAL = {"tags": list, "link": str, "case": str}  # case: the id of a [[cases]] scenario
 TYPE_FIELDS = {  # per type: field -> (python type, required)
     "basic": {"answer": (str, True)},
     "choice": {"options": (list, True), "answer": (str, True)},
@@ -17,18 +17,22 @@ TYPE_FIELDS = {  # per type: field -> (python type, required)
     "order": {"items": (list, True)},
     "typed": {"answer": (str, True), "accept": (list, False)},
     "cloze": {},  # the prompt holds Anki cloze syntax: {{c1::answer::hint}}
+    "matching": {"pairs": (list, True)},  # [["left", "right"], ...]: each left item has one right item
 }
+MATCHING_PAIRS = (3, 10)  # fewest and most pairs: ten lettered right items still fit a screen
 DECK_FIELDS = {"id": (str, True), "name": (str, True), "description": (str, False), "source": (str, False),
-               "exam": (dict, False)}
+               "exam": (dict, False), "require_links": (bool, False)}
 EXAM_FIELDS = {  # [deck.exam]: the exam a deck prepares for, kept in Deck.meta["exam"] (see README, Deck files)
     "code": (str, True), "name": (str, True), "status": (str, True), "retired_on": (datetime.date, False),
     "successors": (list, False), "note": (str, False), "historical": (bool, False), "pass_mark": (int, False),
     "score_min": (int, False), "score_max": (int, False), "questions": (int, False), "minutes": (int, False),
+    "unscored": (int, False),  # questions of the real exam that are not scored (the practice exam scores all)
     "sources": (list, False),
 }
 EXAM_STATUSES = ("active", "retired")
 SECTION_FIELDS = {"id": (str, True), "title": (str, True), "stage": (int, False),
                   "weight": (int, False)}  # the section's share of a practice exam's questions
+CASE_FIELDS = {"id": (str, True), "title": (str, True), "text": (str, True)}  # a scenario cards share
 RESOURCE_FIELDS = {
     "name": (str, True), "section": (str, True), "kind": (str, True), "paid": (bool, True),
     "by": (str, False), "use": (str, False), "link": (str, False), "optional": (bool, False),
@@ -75,7 +79,7 @@ class DeckValidator:
         self.problems.append(f"{self.name}:{line}: {message}")
 
     def validate(self) -> Deck:
-        for key in sorted(set(self.data) - {"deck", "sections", "resources", "cards"}):
+        for key in sorted(set(self.data) - {"deck", "sections", "resources", "cases", "cards"}):
             self.problem(1, f"unknown top-level table or key {key!r}")
         deck = self.data.get("deck")
         deck_line = self.lines.single_header("deck")
@@ -97,7 +101,11 @@ class DeckValidator:
         for resource, line in zip(resources, self.lines.headers("resources")):
             if section_ids and resource.get("section") not in section_ids:
                 self.problem(line, f"resource section {resource.get('section')!r} is not among [[sections]]")
+        self.validate_cases()
         cards = self.validate_cards(set(section_ids) if section_ids else None)
+        for case_id, line in self.case_lines.items():
+            if case_id not in self.used_cases:
+                self.problem(line, f"case {case_id!r} is used by no card")
         if self.problems:
             raise DeckError(self.problems)
         return Deck(
@@ -128,7 +136,27 @@ class DeckValidator:
         scale = [exam.get(k) for k in ("score_min", "pass_mark", "score_max")]
         if all(isinstance(v, int) for v in scale) and not scale[0] <= scale[1] <= scale[2]:
             self.problem(line("pass_mark"), "deck.exam: 'pass_mark' must lie between 'score_min' and 'score_max'")
+        unscored = exam.get("unscored")
+        if isinstance(unscored, int) and not isinstance(unscored, bool) and (
+                unscored < 0 or (isinstance(exam.get("questions"), int) and unscored >= exam["questions"])):
+            self.problem(line("unscored"), "deck.exam: 'unscored' must be 0 or more and fewer than 'questions'")
         return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in exam.items()}
+
+    def validate_cases(self) -> None:
+        """[[cases]]: scenarios several cards share; each card with `case = "ID"` gets its case in its content."""
+        entries = self.validate_tables("cases", CASE_FIELDS)
+        self.report_duplicates("cases", [entry.get("id") for entry in entries], "case id")
+        self.cases, self.case_lines, self.used_cases = {}, {}, set()
+        for entry, (start, end) in zip(entries, self.table_spans("cases", len(entries))):
+            if isinstance(entry.get("id"), str):
+                self.case_lines.setdefault(entry["id"], start)
+                if not ID_PATTERN.match(entry["id"]):
+                    self.problem(start, f"case id {entry['id']!r} may hold only letters, digits, '.', '_' and '-'")
+            for key in ("title", "text"):
+                if isinstance(entry.get(key), str) and not entry[key].strip():
+                    self.problem(self.lines.key_line(start, end, key), f"case: {key!r} is empty")
+            if all(isinstance(entry.get(key), str) for key in CASE_FIELDS):
+                self.cases.setdefault(entry["id"], {key: entry[key] for key in CASE_FIELDS})
 
     def table_spans(self, table: str, count: int) -> list[tuple[int, int]]:
         """(first line, line after the last) of each `[[table]]` entry, as far as the text tells."""
@@ -208,6 +236,10 @@ class DeckValidator:
             self.problem(line("section"), f"{label}: section {raw['section']!r} is not among [[sections]]")
         if "link" in raw:
             self.check_link(raw["link"], line("link"), label)
+        if "case" in raw:
+            self.used_cases.add(raw["case"])
+            if raw["case"] not in self.case_lines:
+                self.problem(line("case"), f"{label}: case {raw['case']!r} is not among [[cases]]")
         for key in ("tags", "options", "answers", "items", "accept"):
             if key in raw and not all(isinstance(v, str) and v.strip() for v in raw[key]):
                 self.problem(line(key), f"{label}: {key!r} must be a list of non-empty strings")
@@ -217,6 +249,8 @@ class DeckValidator:
         if len(self.problems) > before:
             return None
         content = {k: v for k, v in raw.items() if k not in ("id", "type", "section", "tags")}
+        if "case" in content:  # resolved here, so the store, the quiz and the export need nothing else
+            content["case"] = dict(self.cases.get(content["case"], {"id": content["case"]}))
         return CardSpec(id=raw["id"], type=card_type, prompt=raw["prompt"], section=raw["section"],
                         tags=tuple(raw.get("tags", [])), content=content)
 
@@ -249,10 +283,26 @@ class DeckValidator:
                 self.problem(line("items"), f"{label}: an order card needs at least 2 items, has {len(items)}")
             if len(set(items)) != len(items):
                 self.problem(line("items"), f"{label}: items repeat")
-        if card_type == "cloze" and "prompt" in raw and not cloze_numbers(raw["prompt"]):
-            self.problem(line("prompt"), f"{label}: a cloze prompt needs a deletion such as {{{{c1::answer}}}}")
+        if card_type == "matching" and "pairs" in raw:
+            self.check_pairs(raw["pairs"], label, line("pairs"))
+        if card_type == "cloze" and isinstance(raw.get("prompt"), str) and (problem := cloze_problem(raw["prompt"])):
+            self.problem(line("prompt"), f"{label}: {problem}")
         if card_type in ("basic", "typed") and "answer" in raw and not raw["answer"].strip():
             self.problem(line("answer"), f"{label}: 'answer' is empty")
+
+
+    def check_pairs(self, pairs: list, label: str, line: int) -> None:
+        if not all(isinstance(pair, list) and len(pair) == 2 and all(isinstance(side, str) and side.strip()
+                                                                     for side in pair) for pair in pairs):
+            self.problem(line, f"{label}: 'pairs' must be a list of [left, right] pairs of non-empty strings")
+            return
+        fewest, most = MATCHING_PAIRS
+        if not fewest <= len(pairs) <= most:
+            self.problem(line, f"{label}: a matching card needs {fewest} to {most} pairs, has {len(pairs)}")
+        for side, name in ((0, "left"), (1, "right")):
+            items = [pair[side] for pair in pairs]
+            if len(set(items)) != len(items):
+                self.problem(line, f"{label}: {name} sides repeat")
 
 
 @functools.cache

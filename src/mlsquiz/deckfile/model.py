@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .cloze import cloze_numbers
 
-CARD_TYPES = ("basic", "choice", "multi", "order", "typed", "cloze")
+CARD_TYPES = ("basic", "choice", "multi", "order", "typed", "cloze", "matching")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # http(s) only, and nothing that could end an HTML attribute or hide in a terminal (quotes, <, >, spaces, controls)
 WEB_LINK = re.compile(r"(?i)https?://[^\s\"'<>\x00-\x1f\x7f-\x9f]+")
@@ -23,7 +23,7 @@ class CardSpec:
     prompt: str
     section: str
     tags: tuple[str, ...]
-    content: dict  # the card's whole table as written: answers, options, explanation, link
+    content: dict  # the card's whole table as written (answers, options, explanation, link), its case resolved
 
     @property
     def content_hash(self) -> str:
@@ -49,11 +49,18 @@ def answer_text(card_type: str, content: dict) -> str:
         return "; ".join(content["answers"])
     if card_type == "order":
         return " → ".join(content["items"])
+    if card_type == "matching":
+        return "; ".join(f"{left} → {right}" for left, right in content["pairs"])
     if card_type == "cloze":
         from .cloze import cloze_answers
 
         return "; ".join(cloze_answers(content["prompt"], content["cloze"]))
     return content["answer"]
+
+
+def lettered_items(items: list[str]) -> list[tuple[str, str]]:
+    """(letter, item) pairs, a, b, c, ...: how a matching card lists its right-hand items (at most 26)."""
+    return list(zip("abcdefghijklmnopqrstuvwxyz", items))
 
 
 def expand_clozes(cards: list[CardSpec]) -> list[CardSpec]:

@@ -1,52 +1,64 @@
-"""The deck that ships inside the package: loaded into a new collection, and synced when the *shipped* file
+"""The decks that ship inside the package: loaded into a new collection, and synced when a *shipped* file
 changes, never over a learner's own import of the same deck id."""
 
 import sys
 
-from ..deckfile.bundled import BUNDLED_DECK_ID, SHIPPED_HASH_KEY, shipped_deck
+from ..deckfile.bundled import BUNDLED_DECK_ID, BUNDLED_DECKS, shipped_deck
 
 
-def import_shipped_deck(collection, shipped: tuple[bytes, str, str] | None = None):
-    """Import the shipped file as the bundled deck (first use, a newer shipped file, or `import --bundled`)."""
+def import_shipped_deck(collection, shipped: tuple[bytes, str, str] | None = None, deck_id: str = BUNDLED_DECK_ID):
+    """Import a shipped file as its bundled deck (first use, a newer shipped file, or `import --bundled`)."""
     from ..deckfile.reading import parse_deck
     from .decks import import_deck
     from .study import write_setting
 
-    raw, name, file_hash = shipped or shipped_deck()
+    raw, name, file_hash = shipped or shipped_deck(deck_id)
     summary = import_deck(collection, parse_deck(raw, name), file_hash, bundled=True)
-    write_setting(collection, SHIPPED_HASH_KEY, file_hash)
+    write_setting(collection, BUNDLED_DECKS[deck_id][1], file_hash)
     return summary
 
 
+def import_shipped_decks(collection) -> list:
+    """Every shipped deck (a new collection, or `import --bundled`); their import summaries in order."""
+    return [import_shipped_deck(collection, deck_id=deck_id) for deck_id in BUNDLED_DECKS]
+
+
 def sync_bundled_deck(collection) -> list[str]:
-    """Bring the bundled deck in step with the shipped file; returns lines to tell the learner (maybe none)."""
+    """Bring the bundled decks in step with the shipped files; returns lines to tell the learner (maybe none)."""
     from .decks import deck_row
     from .study import read_settings, write_setting
 
-    shipped = shipped_deck()
-    file_hash = shipped[2]
-    if read_settings(collection).get(SHIPPED_HASH_KEY) == file_hash:
-        return []
-    stored = deck_row(collection, BUNDLED_DECK_ID)
-    if stored is not None and (stored["file_hash"] == file_hash or not stored["bundled"]):
-        write_setting(collection, SHIPPED_HASH_KEY, file_hash)
-        if stored["file_hash"] == file_hash:  # a collection from before this key existed
-            return []
-        return [f"mlsquiz: this version ships an updated deck {BUNDLED_DECK_ID!r}; your own imported version is kept "
-                "('mlsquiz import --bundled' switches to the shipped one)"]
-    import_shipped_deck(collection, shipped)  # the file already read and hashed above
-    return []
+    settings = read_settings(collection)
+    notes = []
+    for deck_id, (_, hash_key) in BUNDLED_DECKS.items():
+        shipped = shipped_deck(deck_id)
+        file_hash = shipped[2]
+        if settings.get(hash_key) == file_hash:
+            continue
+        stored = deck_row(collection, deck_id)
+        if stored is not None and (stored["file_hash"] == file_hash or not stored["bundled"]):
+            write_setting(collection, hash_key, file_hash)
+            if stored["file_hash"] != file_hash:  # equal: a collection from before this key existed
+                notes.append(f"mlsquiz: this version ships an updated deck {deck_id!r}; your own imported version "
+                             "is kept ('mlsquiz import --bundled' switches to the shipped one)")
+            continue
+        import_shipped_deck(collection, shipped, deck_id)  # the file already read and hashed above
+    return notes
 
 
 def open_synced(path, *, sync: bool = True):
-    """The collection at `path`, created with the bundled deck on first use, and synced unless `sync` is False.
+    """The collection at `path`, created with the bundled decks on first use, and synced unless `sync` is False.
     Lines left by an upgrade or the sync go to standard error once."""
-    from .opening import open_collection
     from .connection import upgrade_notes
+    from .opening import open_collection
 
-    collection = open_collection(path, populate=import_shipped_deck)
+    import os
+
+    created = not os.path.lexists(path)  # said once, so a mistyped --db is seen at once
+    collection = open_collection(path, populate=import_shipped_decks)
     try:
-        notes = upgrade_notes(collection)
+        notes = [f"created a new collection at {os.path.abspath(path)}"] if created else []
+        notes += upgrade_notes(collection)
         if sync:
             notes += sync_bundled_deck(collection)
     except BaseException:

@@ -39,6 +39,16 @@ def order_is_right(given: list[str], content: dict) -> bool:
     return list(given) == list(content["items"])
 
 
+def matching_is_right(given: list[str], content: dict) -> bool:
+    """`given[i]` is the right-hand item the learner matched with the card's i-th left item."""
+    return list(given) == [right for _, right in content["pairs"]]
+
+
+def matching_mistakes(given: list[str], content: dict) -> list[tuple[str, str, str]]:
+    """(left item, the right item given, the right item that belongs) for each pair matched wrongly."""
+    return [(left, chosen, right) for (left, right), chosen in zip(content["pairs"], given) if chosen != right]
+
+
 def default_grade(right: bool) -> int:
     """The grade offered first after an auto-checked answer: Enter accepts it."""
     return 4 if right else 1

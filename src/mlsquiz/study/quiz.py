@@ -7,14 +7,17 @@ import contextlib
 import sys
 import time
 
-from . import answers
+from ..deckfile.model import lettered_items
 from ..terminal.prompter import BACK, GRADES, QUIT, UNDO, Prompter, Quit, wrapped  # noqa: F401  (the quiz's interface)
 from ..terminal.render import shorten, terminal_safe
+from . import answers
 
 
 def present(card: dict, prompter: Prompter) -> bool | None:
     """Ask the card; returns whether the answer was right (None for free recall, graded by the learner)."""
     content, kind, say = card["content"], card["type"], prompter.say
+    if content.get("case"):
+        show_case(prompter, content["case"])
     say(terminal_safe(answers.cloze_shown(content) if kind == "cloze" else card["prompt"]), "prompt")
     arrow = " → " if _can_encode("→") else " -> "
     if kind == "basic":
@@ -35,6 +38,9 @@ def present(card: dict, prompter: Prompter) -> bool | None:
         built = build_order(prompter, content["items"])
         say(f"Your order: {terminal_safe(arrow.join(built))}", hang=12)
         right = answers.order_is_right(built, content)
+    elif kind == "matching":
+        matched = build_matching(prompter, content["pairs"])
+        right = answers.matching_is_right(matched, content)
     else:
         check = answers.cloze_is_right if kind == "cloze" else answers.typed_is_right
         right = check(prompter.text("Your answer:"), content)
@@ -54,6 +60,10 @@ def present(card: dict, prompter: Prompter) -> bool | None:
                 say(line, "wrong", hang=2)
         if not right and kind == "order":
             say(order_mistake(built, content["items"], arrow), "wrong", hang=2)
+        if not right and kind == "matching":
+            for left, chosen, wanted in answers.matching_mistakes(matched, content):
+                say(f"- {terminal_safe(left)}{arrow}{terminal_safe(wanted)}, not {terminal_safe(chosen)}", "wrong",
+                    hang=2)
     say(f"Why: {terminal_safe(content['explanation'])}", hang=5)
     if content.get("link"):
         say(f"Link: {terminal_safe(content['link'])}", "link")
@@ -72,6 +82,34 @@ def build_order(prompter: Prompter, items: list[str]) -> list[str]:
         else:
             built.append(picked)
     return built + [item for item in shuffled if item not in built]
+
+
+def show_case(prompter: Prompter, case: dict) -> None:
+    """The scenario a case-study card shares with others, above its question."""
+    prompter.say(f"Case study: {terminal_safe(case['title'], keep_newlines=False)}", "note")
+    prompter.say(terminal_safe(case["text"]))
+    prompter.say()
+
+
+def build_matching(prompter: Prompter, pairs: list[list[str]]) -> list[str]:
+    """Give each left item one of the shuffled, lettered right items, by its letter; Backspace takes the last
+    match back. Returns the right item matched with each left item, in the card's order."""
+    rights = lettered_items(prompter.rng.sample([right for _, right in pairs], len(pairs)))
+    lefts, arrow = [left for left, _ in pairs], " →" if _can_encode("→") else " ->"
+    prompter.say("Match each item with one of the lettered answers:")
+    for number, left in enumerate(lefts, 1):
+        prompter.say(f"{number}. {terminal_safe(left)}", hang=len(str(number)) + 2)
+    matched: list[str] = []
+    while len(matched) < len(pairs):
+        left = terminal_safe(lefts[len(matched)], keep_newlines=False)
+        remaining = [(letter, item) for letter, item in rights if item not in matched]
+        picked = prompter.match(f"{len(matched) + 1}. {left}{arrow}", remaining, back=bool(matched))
+        if picked == BACK:
+            undone = matched.pop()
+            prompter.say(f"(took back: {terminal_safe(lefts[len(matched)])}{arrow} {terminal_safe(undone)})", "note")
+        else:
+            matched.append(picked)
+    return matched
 
 
 def multi_mistakes(ticked: list[str], content: dict) -> list[str]:
@@ -150,18 +188,67 @@ def ask_card(session, step, prompter: Prompter, save, undo, section_title) -> No
         if grade != UNDO or session.answered:
             break
         say("Nothing to undo yet: this is the first card of the session.", "note")
-    with _interrupt_deferred():  # the store and the session's record of an answer stay in step
+    answer_ms = round((time.monotonic() - shown) * 1000)
+    kept = default if grade == QUIT else grade
+
+    def store():  # the store and the session's record of an answer change together, or neither does
         if grade == UNDO:
-            taken_back = session.undo()
-            undo_note = undo(taken_back.review_id)
-        else:
-            answer_ms = round((time.monotonic() - shown) * 1000)
-            kept = default if grade == QUIT else grade
-            session.record(kept, save(step, kept, answer_ms), answer_ms)
+            note = undo(session.answered[-1].review_id)
+            session.undo()
+            return note
+        session.record(kept, save(step, kept, answer_ms), answer_ms)
+        return None
+
+    unsaved = "the undo" if grade == UNDO else f"the answer to {card_name(step.card)} (grade {kept})"
+    undo_note = stored_patiently(store, prompter, unsaved)
     if grade == QUIT:
         raise Quit
     if grade == UNDO:
         prompter.note_for_next_card(undo_note or "Undone: the previous card is back as it was.")
+
+
+def card_name(card: dict) -> str:
+    return terminal_safe(f"{card['deck']}:{card['card_id']}", keep_newlines=False)
+
+
+RETRY_SECONDS = 1.0
+
+
+def stored_patiently(store, prompter: Prompter, unsaved: str):
+    """Run `store()` (one transaction) until it succeeds. While another program holds the collection's write
+    lock (CollectionBusy: nothing written), the answer is kept here, the learner is told, and it is tried again
+    every second. Ctrl-C stops waiting after one last try; if that fails too, one line says what was not saved."""
+    from ..errors import CollectionBusy, CollectionError
+
+    told = giving_up = False
+    while True:
+        final, saved = giving_up, []
+        try:
+            with _interrupt_deferred():
+                try:
+                    saved.append(store())
+                except CollectionBusy:
+                    pass
+        except KeyboardInterrupt:  # held back during the try, delivered at its end
+            giving_up = True
+        if saved:
+            if giving_up:
+                raise KeyboardInterrupt  # saved: Ctrl-C still ends the session
+            if told:
+                prompter.say("Saved.", "note")
+            return saved[0]
+        if final:
+            raise CollectionError(f"the collection is still busy (another program holds its write lock): {unsaved} "
+                                  "was not saved; every earlier answer is saved")
+        if not told:
+            prompter.say("The collection is busy: another program (another mlsquiz: an import or a merge?) is "
+                         "writing to it. Your answer is kept and saved as soon as it is free; Ctrl-C stops "
+                         "waiting.", "note")
+            told = True
+        try:
+            time.sleep(RETRY_SECONDS)
+        except KeyboardInterrupt:
+            giving_up = True
 
 
 @contextlib.contextmanager

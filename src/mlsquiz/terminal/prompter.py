@@ -147,6 +147,35 @@ class Prompter:
             message, choices=self._choices(options, CHECKBOX_INDENT), qmark="?", use_search_filter=True,
             use_jk_keys=False, instruction=instruction, **self.io))
 
+    def match(self, message: str, lettered: list[tuple[str, str]], *, back: bool = False) -> str:
+        """The item of `lettered` ((letter, item) pairs: `deckfile.model.lettered_items`) chosen, or BACK."""
+        return self._ask(*self.match_prompt(message, lettered, back=back))
+
+    def match_prompt(self, message: str, lettered: list[tuple[str, str]], *, back: bool = False):
+        """(questionary question, keys hook for `_ask`) of `match`, for a caller that adds keys of its own.
+
+        Its letter (either case) answers at once; arrows and Enter work too; with `back`, Backspace gives BACK."""
+        import questionary
+        from questionary import Choice
+
+        indent = SELECT_INDENT + 3  # "a) " after the pointer
+        choices = [Choice(wrapped_title(terminal_safe(item, keep_newlines=False), self.width - 1 - indent, indent),
+                          value=item, shortcut_key=letter) for letter, item in lettered]
+        if self.narrow:
+            instruction = "(a letter, Backspace: back)" if back else "(a letter)"
+        else:
+            instruction = "(a letter, or arrows and Enter" + ("; Backspace: back)" if back else ")")
+
+        def letter_keys(bindings, control):
+            for index, (letter, item) in enumerate(lettered):
+                for key in {letter.lower(), letter.upper()}:
+                    _answer_on_key(bindings, control, key, index, item)
+            if back:
+                bindings.add("c-h", eager=True)(lambda event: event.app.exit(result=BACK))
+
+        return questionary.select(message, choices=choices, use_shortcuts=True, qmark="?", use_jk_keys=False,
+                                  instruction=instruction, **self.io), letter_keys
+
     def grade(self, default: int | None, *, answered: bool = False) -> int | str:
         """A grade, UNDO, or Quit raised. A digit (or u, q) answers at once; Enter takes the one under the cursor.
 
