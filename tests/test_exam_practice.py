@@ -66,7 +66,7 @@ def test_a_deck_without_auto_checked_cards_says_so(cli, tmp_path):
     assert cli("import", deck).code == 0
     result = cli("exam", "practice", "--deck", "basic")
     assert result.code == 1
-    assert result.err.strip() == ("mlsquiz: basic has no auto-checked cards (choice, multi, order, typed) for a "
+    assert result.err.strip() == ("mlsquiz: basic has no auto-checked cards (choice, multi, order, typed, matching) for a "
                                   "practice exam")
 
 
@@ -141,3 +141,28 @@ def test_due_counts_requeued_cards_as_the_quiz_shows_them(cli, mini_collection):
     figures = json.loads(cli("--now", "2026-03-03 09:00", "due", "--deck", "mini", "--json").out)
     # c1 is due anyway (counted once); b1 is today's one new card; m1 and t1 come on top of the due ones.
     assert (figures["due"], figures["new"]) == (1 + 2, 1)
+
+
+def test_practice_answers_never_use_up_todays_review_limit(cli, mini_collection):
+    """Issue 27: practice-exam answers are never scheduled reviews, so the quiz's and `due`'s daily review allowance
+    is the same before and after a practice exam of the day."""
+    import json
+
+    from mlsquiz.store.bundled import open_synced
+    from mlsquiz.store.practice import save_practice_answer, start_attempt
+    from mlsquiz.store.study import studied_on
+
+    day = datetime.date(2026, 3, 2)
+    assert cli("--now", "2026-03-02 08:00", "config", "reviews_per_day", "1").code == 0
+    before = json.loads(cli("--now", "2026-03-05 09:00", "due", "--json").out)
+    collection = open_synced(str(mini_collection))
+    cards = [row[0] for row in collection.conn.execute("SELECT id FROM cards ORDER BY id")]
+    attempt = start_attempt(collection, "mini", "2026-03-05T09:00:00Z", day + datetime.timedelta(days=3), 600,
+                            [(card, "one") for card in cards])
+    for position, card in enumerate(cards):
+        save_practice_answer(collection, attempt, position, card, "x", True, f"2026-03-05T09:00:0{position}Z",
+                             day + datetime.timedelta(days=3), 500)
+    assert studied_on(collection, day + datetime.timedelta(days=3)) == (0, 0)
+    collection.close()
+    after = json.loads(cli("--now", "2026-03-05 09:30", "due", "--json").out)
+    assert after["due_within_limit"] == before["due_within_limit"]

@@ -40,5 +40,9 @@ def add_exam_arguments(sub: argparse.ArgumentParser, deck: dict) -> None:
                           help="questions (default: the deck's exam, else 30)")
     practice.add_argument("--minutes", type=positive_minutes, metavar="M",
                           help="time allowed (default: the real exam's time per question, times N)")
+    practice.add_argument("--unseen", action="store_true",
+                          help="prefer cards never studied (tests transfer rather than recall of drilled cards)")
+    practice.add_argument("--resume", action="store_true",
+                          help="go back to the unfinished attempt: same questions, answers, flags and time left")
     practice.add_argument("--requeue", action="store_true", help="send missed cards to tomorrow's quiz")
     practice.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # tests: the same draw every run

@@ -20,6 +20,7 @@ class ExamFacts:
     score_max: int
     pass_mark: int
     historical: bool = False
+    unscored: int = 0  # questions of the real exam that are not scored; a practice exam scores every one
 
     @classmethod
     def from_meta(cls, meta: dict) -> "ExamFacts":
@@ -27,7 +28,8 @@ class ExamFacts:
         questions = exam.get("questions") or DEFAULT_QUESTIONS
         return cls(questions, exam.get("minutes") or MINUTES_PER_QUESTION * questions,
                    exam.get("score_min", DEFAULT_SCALE[0]), exam.get("score_max", DEFAULT_SCALE[1]),
-                   exam.get("pass_mark", DEFAULT_PASS_MARK), bool(exam.get("historical")))
+                   exam.get("pass_mark", DEFAULT_PASS_MARK), bool(exam.get("historical")),
+                   exam.get("unscored") or 0)
 
     def minutes_for(self, questions: int) -> float:
         """The real exam's time per question, for this many questions (whole minutes, at least 1)."""
@@ -60,17 +62,61 @@ def allocate(total: int, available: dict[str, int], weights: dict[str, float]) -
     return counts
 
 
-def draw(cards: list[dict], total: int, weights: dict[str, float] | None, rng) -> list[dict]:
-    """`total` cards across sections (weights: the deck's section weights, else each section's card count),
-    picked at random within each section and shuffled."""
-    by_section: dict[str, list[dict]] = {}
+def draw(cards: list[dict], total: int, weights: dict[str, float] | None, rng, *,
+         recent: dict[int, int] | None = None, prefer_unseen: bool = False) -> list[dict]:
+    """`total` of `cards` (all of them in memory) across sections: `draw_walk` over a shuffled copy."""
+    counts: dict[str, int] = {}
     for card in cards:
-        by_section.setdefault(card["section"], []).append(card)
-    weights = weights or {s: len(c) for s, c in by_section.items()}
-    counts = allocate(total, {s: len(c) for s, c in by_section.items()}, weights)
-    drawn = [card for s, n in counts.items() for card in rng.sample(by_section[s], n)]
+        counts[card["section"]] = counts.get(card["section"], 0) + 1
+    return draw_walk(counts, total, weights, rng, iter(rng.sample(cards, len(cards))), recent=recent,
+                     prefer_unseen=prefer_unseen)
+
+
+def fresh_tier(prefer_unseen: bool) -> tuple:
+    """The tier a draw takes first: not asked lately (and, with `prefer_unseen`, never studied)."""
+    return (False, 0) if prefer_unseen else (0,)
+
+
+def draw_walk(counts: dict[str, int], total: int, weights: dict[str, float] | None, rng, walk, *,
+              recent: dict[int, int] | None = None, prefer_unseen: bool = False) -> list[dict]:
+    """`total` cards across sections, shuffled. `counts`: each section's cards (in section order); `walk`: every
+    card in a uniformly random order (an iterator: it is read only as far as needed). Questions per section follow
+    `weights` (the deck's section weights, else each section's card count). Within a section, cards not asked in
+    the recent attempts come first (`recent`: card id -> how many attempts ago it was last asked, 1 the last one;
+    the longer ago, the sooner it may come back); with `prefer_unseen`, cards never studied come before those
+    studied. The first cards of a tier met on the walk are a uniform sample of it."""
+    recent = recent or {}
+    wanted = allocate(total, counts, weights or counts)
+    oldest = max(recent.values(), default=0) + 1
+    best = fresh_tier(prefer_unseen)
+    tiers: dict[str, dict[tuple, list[dict]]] = {section: {} for section in wanted}
+    seen = dict.fromkeys(wanted, 0)
+    open_sections = {section for section, n in wanted.items() if n}
+    for card in walk:
+        section = card["section"]
+        if section not in open_sections:
+            continue
+        asked = oldest - recent[card["id"]] if card["id"] in recent else 0  # 0: not asked lately
+        tier = (card.get("last_review") is not None, asked) if prefer_unseen else (asked,)
+        tiers[section].setdefault(tier, []).append(card)
+        seen[section] += 1
+        if len(tiers[section].get(best, ())) >= wanted[section] or seen[section] >= counts[section]:
+            open_sections.discard(section)
+            if not open_sections:
+                break
+    drawn = []
+    for section, left in wanted.items():
+        for tier in sorted(tiers[section]):  # the fresher tier first
+            taken = tiers[section][tier][:left]
+            drawn += taken
+            left -= len(taken)
     rng.shuffle(drawn)
     return drawn
+
+
+def studied_count(questions: list[dict]) -> int:
+    """Questions that were cards already studied (reviewed at least once in a quiz)."""
+    return sum(1 for card in questions if card.get("last_review") is not None)
 
 
 @dataclass(frozen=True)

@@ -1,53 +1,56 @@
 """The practice exam's screen (the one part of this package that talks to a terminal): one question at a time
-with a live countdown, `f` flags, `n` leaves it for later, a review screen before submitting, no feedback until
-the end. Time running out ends the sitting as it stands; Ctrl-C or `q` ends it unfinished."""
+with a live countdown, Ctrl-F flags, Ctrl-N leaves it for later, a review screen of every question before
+submitting, no feedback until the end. Letters never act: they filter options or fill an answer. Time running
+out ends the sitting as it stands; Ctrl-Q, Esc or Ctrl-C ask once, then end it unfinished (resumable)."""
 
 import time
 
 from ..study import answers
+from ..terminal.exam_keys import BACK, FLAG, QUIT, SKIP, TimeUp, ask_in_exam, clock_text, confirm_end, help_line
 from ..terminal.prompter import Quit, wrapped_title
 from ..terminal.render import shorten, terminal_safe
 
 SUBMITTED, TIMED_OUT, UNFINISHED = "submitted", "timed_out", "unfinished"
-FLAG, SKIP, BACK = "flag", "skip", "back"
-
-
-class TimeUp(Exception):
-    """The time allowed has run out."""
-
-
-def clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds + 0.999))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 class Sitting:
-    """The questions (card dicts), what was answered and flagged, and the deadline (on `clock`, monotonic)."""
+    """The questions (card dicts), what was answered and flagged, and the deadline (on `clock`, monotonic).
+
+    `answers` and `flagged` start from a resumed attempt's (position -> (given, right)) and positions."""
 
     def __init__(self, questions: list[dict], prompter, deadline: float, save, flag, section_title,
-                 clock=time.monotonic):
+                 clock=time.monotonic, answers: dict | None = None, flagged: set | None = None):
         self.questions, self.prompter, self.deadline, self.clock = questions, prompter, deadline, clock
         self.save, self.flag_saver, self.section_title = save, flag, section_title
-        self.answers: dict[int, tuple] = {}  # position -> (given, right)
-        self.flagged: set[int] = set()
+        self.answers: dict[int, tuple] = dict(answers or {})  # position -> (given, right)
+        self.flagged: set[int] = set(flagged or ())
         self.orders: dict[tuple, list] = {}  # (position, items) -> the shuffled order shown, kept on a revisit
 
     def left(self) -> float:
         return self.deadline - self.clock()
 
-    def run(self) -> str:
-        """Every question once in order, then the review screen until submitted; returns how it ended."""
+    def run(self, start: int = 0) -> str:
+        """Every question once in order (from `start` on a resume), then the review screen until submitted;
+        returns how it ended."""
         try:
-            for position in range(len(self.questions)):
-                self.visit(position)
-            while (position := self.review_screen()) is not None:
-                self.visit(position)
+            for position in range(start, len(self.questions)):
+                self.steady(self.visit, position)
+            while (position := self.steady(self.review_screen)) is not None:
+                self.steady(self.visit, position)
         except TimeUp:
             return TIMED_OUT
-        except (Quit, KeyboardInterrupt):
+        except Quit:
             return UNFINISHED
         return SUBMITTED
+
+    def steady(self, step, *args):
+        """Run a step; a Ctrl-C that lands between two prompts (no prompt holds the keys) asks too."""
+        while True:
+            try:
+                return step(*args)
+            except KeyboardInterrupt:
+                if confirm_end(self.prompter, self.left):
+                    raise Quit from None
 
     def status(self, position: int) -> str:
         card = self.questions[position]
@@ -68,14 +71,19 @@ class Sitting:
             self.prompter.new_screen()
             say(self.status(position), "status")
             if position in self.flagged:
-                say("(flagged for review: f again unflags)", "note")
+                say("(flagged for review: Ctrl-F again unflags)", "note")
             if position in self.answers:
-                say(f"(answered: {terminal_safe(shown_answer(self.answers[position][0]))}; answer again or n "
-                    "to keep it)", "note")
+                say(f"(answered: {terminal_safe(shown_answer(self.answers[position][0], card))}; answer again, or "
+                    "Ctrl-N keeps it)", "note")
+            case = card["content"].get("case")
+            if isinstance(case, dict) and case.get("text"):
+                say(terminal_safe(f"Case: {case.get('title', '')}", keep_newlines=False), "status")
+                say(terminal_safe(case["text"]))
+                say()
             say(terminal_safe(card["prompt"]), "prompt")
             shown = self.clock()
             given = self.ask(position, card)
-            if given == FLAG:
+            if given is FLAG:
                 self.toggle_flag(position)
                 continue
             if given in (SKIP, BACK) or given is None:
@@ -104,10 +112,12 @@ class Sitting:
             return self.select("Choose one", self.shuffled(position, content["options"]))
         if kind == "multi":
             ticked = self.checkbox("Select all that apply", self.shuffled(position, content["options"]))
-            return ticked if isinstance(ticked, str) or ticked else SKIP
+            return ticked if ticked else SKIP  # nothing ticked: left for later
         if kind == "order":
             return self.build_order(self.shuffled(position, content["items"]))
-        text = self.text("Your answer (Enter alone leaves it for later; Ctrl-F flags):")
+        if kind == "matching":
+            return self.match_pairs(position, content["pairs"])
+        text = self.text("Your answer:")
         return text if text in (FLAG, SKIP) or text.strip() else SKIP
 
     def build_order(self, shuffled: list[str]):
@@ -116,7 +126,7 @@ class Sitting:
         while len(built) < len(items) - 1:
             remaining = [item for item in shuffled if item not in built]
             picked = self.select(f"Item {len(built) + 1} of {len(items)}", remaining, back=bool(built))
-            if picked == BACK:
+            if picked is BACK:
                 built.pop()
             elif picked in (FLAG, SKIP):
                 return picked
@@ -124,54 +134,86 @@ class Sitting:
                 built.append(picked)
         return built + [item for item in shuffled if item not in built]
 
-    # --- prompts: questionary, with our keys and the countdown -----------------------------------------------
+    def match_pairs(self, position: int, pairs: list):
+        """Each left item (in the card's order) gets one of the shuffled right items not yet matched; returns the
+        right item matched with each left item. Letters filter here: they never pick (unlike the quiz's match)."""
+        rights = self.shuffled(position, [right for _, right in pairs])
+        for number, (left, _) in enumerate(pairs, 1):
+            self.prompter.say(f"{number}. {terminal_safe(left)}", hang=len(str(number)) + 2)
+        given: list[str] = []
+        while len(given) < len(pairs) - 1:  # the last left item takes the one right item left, as in an order
+            left = terminal_safe(pairs[len(given)][0], keep_newlines=False)
+            remaining = [right for right in rights if right not in given]
+            picked = self.select(f"{len(given) + 1}. {left} matches", remaining, back=bool(given))
+            if picked is BACK:
+                given.pop()
+            elif picked in (FLAG, SKIP):
+                return picked
+            else:
+                given.append(picked)
+        return given + [right for right in rights if right not in given]
+
+    # --- prompts: questionary, with the exam's keys (terminal/exam_keys.py) and the countdown -----------------
 
     def select(self, message: str, options: list[str], back: bool = False):
         import questionary
 
-        return self._ask(questionary.select(
-            message, choices=self._choices(options, 3), qmark="?", use_jk_keys=False,
-            instruction="(arrows, Enter; f flag, n later, q quit" + (", Backspace back)" if back else ")"),
-            **self.prompter.io), letters=True, back=back)
+        instruction = help_line("choice", back=back, narrow=self.prompter.narrow)
+        if len(message) + len(instruction) + 3 > self.prompter.width:  # one line, never wrapped mid-word
+            instruction = help_line("choice", back=back, narrow=True)
+        return self._ask(lambda: questionary.select(
+            message, choices=self._choices(options, 3), qmark="?", use_jk_keys=False, use_search_filter=True,
+            instruction=instruction, **self.prompter.io), back=back)
 
     def checkbox(self, message: str, options: list[str]):
         import questionary
 
-        return self._ask(questionary.checkbox(
-            message, choices=self._choices(options, 5), qmark="?", use_jk_keys=False,
-            instruction="(Space ticks, Enter ends; f flag, n later, q quit)", **self.prompter.io), letters=True)
+        return self._ask(lambda: questionary.checkbox(
+            message, choices=self._choices(options, 5), qmark="?", use_jk_keys=False, use_search_filter=True,
+            instruction=help_line("tick", narrow=self.prompter.narrow), **self.prompter.io))
 
     def text(self, message: str):
         import questionary
 
-        value = self._ask(questionary.text(message, qmark="?", **self.prompter.io), letters=False)
-        if isinstance(value, str) and value.strip().lower() == "quit":
-            raise Quit
-        return value
+        self.prompter.say(help_line("text", narrow=self.prompter.narrow), "status")
+        return self._ask(lambda: questionary.text(message, qmark="?", **self.prompter.io))
 
     def review_screen(self) -> int | None:
-        """Unanswered and flagged questions to go back to; Enter on the first choice submits. Returns the
-        position to revisit, or None to submit."""
+        """Every question (number, answered or not, flagged, the start of its prompt); Enter on one reopens it,
+        Enter on the first choice submits (asking first when some are unanswered). Returns the position to
+        revisit, or None to submit."""
         import questionary
         from questionary import Choice
 
-        self.prompter.new_screen()
-        unanswered = [p for p in range(len(self.questions)) if p not in self.answers]
-        self.prompter.say(f"Review before submitting: {len(self.answers)} of {len(self.questions)} answered, "
-                          f"{len(unanswered)} unanswered, {len(self.flagged)} flagged · "
-                          f"{clock_text(self.left())} left", "status")
-        width = self.prompter.width - 7
-        choices = [Choice("Submit the exam now", value=-1)]
-        for p in sorted(set(unanswered) | self.flagged):
-            why = " and ".join(w for w, on in (("unanswered", p in unanswered), ("flagged", p in self.flagged)) if on)
-            title = f"Go back to question {p + 1} ({why}): {terminal_safe(self.questions[p]['prompt'], keep_newlines=False)}"
-            choices.append(Choice(wrapped_title(title, width, 3), value=p))
-        chosen = self._ask(questionary.select("Submit or go back", choices=choices, qmark="?", use_jk_keys=False,
-                                              instruction="(Enter submits; arrows to pick a question; q quit)",
-                                              **self.prompter.io), letters=True, flags=False)
-        if chosen in (FLAG, SKIP):
-            return self.review_screen()
-        return None if chosen == -1 else chosen
+        while True:
+            self.prompter.new_screen()
+            unanswered = [p for p in range(len(self.questions)) if p not in self.answers]
+            self.prompter.say(f"Review before submitting: {len(self.answers)} of {len(self.questions)} answered, "
+                              f"{len(unanswered)} unanswered, {len(self.flagged)} flagged · "
+                              f"{clock_text(self.left())} left", "status")
+            width = self.prompter.width - 4
+            choices = [Choice("Submit the exam now", value=-1)]
+            for p, card in enumerate(self.questions):
+                marks = ("answered" if p in self.answers else "UNANSWERED") + (", flagged" if p in self.flagged else "")
+                title = f"{p + 1}. ({marks}) {terminal_safe(card['prompt'], keep_newlines=False)}"
+                choices.append(Choice(shorten(title, width), value=p))
+            chosen = self._ask(lambda: questionary.select(
+                "Submit or reopen a question", choices=choices, qmark="?", use_jk_keys=False, use_search_filter=True,
+                instruction=help_line("review", narrow=self.prompter.narrow), **self.prompter.io), commands=False)
+            if chosen != -1:
+                return chosen
+            if not unanswered or self._confirm_submit(len(unanswered)):
+                return None
+
+    def _confirm_submit(self, unanswered: int) -> bool:
+        import questionary
+        from questionary import Choice
+
+        chosen = self._ask(lambda: questionary.select(
+            f"{unanswered} question{'' if unanswered == 1 else 's'} unanswered (scored as wrong). Submit anyway?",
+            choices=[Choice("No, back to the review", value=False), Choice("Yes, submit", value=True)],
+            qmark="?", use_jk_keys=False, instruction="(arrows, Enter)", **self.prompter.io), commands=False)
+        return chosen is True
 
     def _choices(self, options: list[str], indent: int) -> list:
         from questionary import Choice
@@ -180,39 +222,34 @@ class Sitting:
         return [Choice(wrapped_title(terminal_safe(option, keep_newlines=False), width, indent), value=option)
                 for option in options]
 
-    def _ask(self, question, *, letters: bool, back: bool = False, flags: bool = True):
-        """Run a prompt (through the quiz's Prompter: Ctrl-C and Ctrl-D quit) with the exam's keys, a countdown
-        line under it, and an exit when time runs out."""
-        import asyncio
+    def _ask(self, make_question, *, back: bool = False, commands: bool = True):
+        """Ask until the learner answers or acts: a quit key asks once whether to end (raising Quit on yes) and
+        otherwise asks the same prompt again."""
+        while True:
+            value = ask_in_exam(self.prompter, make_question(), self.left, commands=commands, back=back)
+            if value is not QUIT:
+                return value
+            if confirm_end(self.prompter, self.left):
+                raise Quit
 
-        from prompt_toolkit.layout import HSplit, Layout, Window
-        from prompt_toolkit.layout.controls import FormattedTextControl
 
-        def exam_keys(keys, control):
-            def leave(result):
-                return lambda event: event.app.exit(result=result)
+def start_screen(prompter, lines: list[str]) -> bool:
+    """The exam's format and keys, and a choice to start (the clock starts then); False when not started."""
+    import questionary
+    from questionary import Choice
 
-            keys.add("c-f", eager=True)(leave(FLAG))
-            if letters:
-                keys.add("q", eager=True)(lambda event: event.app.exit(exception=EOFError))
-                if flags:
-                    keys.add("f", eager=True)(leave(FLAG))
-                    keys.add("n", eager=True)(leave(SKIP))
-            if back:
-                keys.add("c-h", eager=True)(leave(BACK))
-
-        app = question.application
-        countdown = Window(FormattedTextControl(lambda: f"  time left {clock_text(self.left())}"), height=1,
-                           style="reverse")
-        app.layout = Layout(HSplit([app.layout.container, countdown]), focused_element=app.layout.current_window)
-        app.refresh_interval = 1
-
-        def time_up():
-            if not app.future.done():
-                app.exit(exception=TimeUp())
-
-        app.pre_run_callables.append(lambda: asyncio.get_running_loop().call_later(max(0.0, self.left()), time_up))
-        return self.prompter._ask(question, exam_keys)
+    prompter.new_screen()
+    for line in lines:
+        prompter.say(terminal_safe(line))  # the exam's code and name are deck text
+        prompter.say()
+    try:
+        return prompter._ask(questionary.select(
+            "Ready?", choices=[Choice("Start the exam (the clock starts now)", value=True),
+                               Choice("Not now", value=False)],
+            qmark="?", use_jk_keys=False, instruction="(arrows, Enter; Esc leaves)", **prompter.io),
+            lambda keys, control: keys.add("escape", eager=True)(lambda event: event.app.exit(result=False)))
+    except Quit:
+        return False
 
 
 def check(card: dict, given) -> bool:
@@ -223,8 +260,12 @@ def check(card: dict, given) -> bool:
         return answers.multi_is_right(given, content)
     if kind == "order":
         return answers.order_is_right(given, content)
+    if kind == "matching":
+        return answers.matching_is_right(given, content)
     return answers.typed_is_right(given, content)
 
 
-def shown_answer(given) -> str:
+def shown_answer(given, card: dict | None = None) -> str:
+    if card is not None and card["type"] == "matching" and isinstance(given, list):
+        return "; ".join(f"{left} → {right}" for (left, _), right in zip(card["content"]["pairs"], given))
     return "; ".join(given) if isinstance(given, list) else str(given)

@@ -315,8 +315,15 @@ def m009_exam_preparation(db) -> None:
                     difficulty, section)""")
 
 
+def m010_practice_pool(db) -> None:
+    """A practice exam counts each section's auto-checked cards before it draws: an index holding exactly what
+    that count reads (no card content), so a 100,000-card deck is counted from the index alone."""
+    db.execute("CREATE INDEX cards_practice_pool ON cards (deck, retired, type, section, position)")
+
+
 MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts, m005_exact_numbers,
-              m006_card_management, m007_memory_model, m008_review_identity, m009_exam_preparation]
+              m006_card_management, m007_memory_model, m008_review_identity, m009_exam_preparation,
+              m010_practice_pool]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
