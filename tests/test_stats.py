@@ -34,7 +34,8 @@ def known_history(mini_collection, local_zone):
 def test_figures_match_a_hand_computed_history(cli, known_history):
     figures = stats(cli, "2026-03-05 12:00", "--days", "7")
     assert figures["today"] == {"due": 2, "overdue": 2, "new_available": 1, "reviews_done": 2,
-                                "cards_reviewed": 1, "redrills": 1, "time_spent_seconds": 6}
+                                "cards_reviewed": 1, "redrills": 1, "time_spent_seconds": 6, "practice_answers": 0,
+                                "practice_seconds": 0}
     assert figures["cards"] == {"new": 1, "learning": 3, "young": 1, "mature": 0, "retired": 0, "suspended": 0}
     assert [(e["date"], e["due"]) for e in figures["forecast"] if e["due"]] == [
         ("2026-03-05", 2), ("2026-03-06", 1), ("2026-03-09", 1)]
@@ -100,9 +101,9 @@ def test_sixty_days_of_study_with_a_break(cli, mini_collection, local_zone):
 def test_json_keys_are_stable(cli, mini_collection):
     figures = stats(cli, "2026-03-02 09:00")
     assert list(figures) == ["deck", "study_day", "today", "cards", "forecast", "history", "retention", "streak",
-                             "ease", "hardest", "calendar", "leeches", "sections", "exam"]
+                             "ease", "hardest", "calendar", "leeches", "sections", "exam", "calibration"]
     assert list(figures["today"]) == ["due", "overdue", "new_available", "reviews_done", "cards_reviewed", "redrills",
-                                      "time_spent_seconds"]
+                                      "time_spent_seconds", "practice_answers", "practice_seconds"]
     assert list(figures["ease"]) == ["average", "cards", "distribution"]
 
 

@@ -37,7 +37,13 @@ def parse_exam_day(text: str, today: datetime.date) -> datetime.date:
         raise UsageError(f"cannot read {text!r} as a date: write it as YYYY-MM-DD, e.g. 2027-02-15") from None
     if day < today:
         raise UsageError(f"{day.isoformat()} is in the past (today is {today.isoformat()}): give a date from today on")
+    if (day - today).days > MAX_EXAM_DAYS_AHEAD:  # plans and forecasts count days to it: 9999-12-31 overflowed them
+        raise UsageError(f"{day.isoformat()} is more than 10 years away: give a date within {MAX_EXAM_DAYS_AHEAD} "
+                         "days of today")
     return day
+
+
+MAX_EXAM_DAYS_AHEAD = 3653  # ten years
 
 
 def set_date(collection, deck: str, args, context, today: datetime.date) -> int:
@@ -70,7 +76,10 @@ def pacing_sentence(figures: dict) -> str:
         return "The exam date has passed: the deck is back to normal scheduling."
     if figures["new_remaining"] == 0:
         return "Every card has been introduced."
-    return (f"New cards today: {figures['new_today']} (new_per_day is {figures['new_per_day']}); "
+    done = figures.get("introduced_today", 0)
+    today = (f"done ({done} introduced today)" if not figures["new_today"] and done else
+             f"{figures['new_today']}" + (f" more ({done} introduced already)" if done else ""))
+    return (f"New cards today: {today} (new_per_day is {figures['new_per_day']}); "
             f"all {figures['new_remaining']} remaining new cards introduced by {figures['all_introduced_by']}.")
 
 
@@ -94,12 +103,15 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
     new_days = pacing.introductions(today, day, final_days, remaining, introduced) if status != "past" else []
     parameters, _ = parameters_in_use(collection.conn)
     titles, order = _sections(collection, deck)
-    # `brief` (the stats block): recall if stopped only; the kept plan and the expected reviews are left out
-    sums = readiness.readiness_sums(collection, deck, today, day, start, new_days, forecast.kept_constants(parameters),
-                               with_plan=not brief)
     weakest = [{"key": r[0], "section": r[1], "recall": recall(parameters, r[2], (day - _date(r[3])).days)}
                for r in readiness.weakest_rows(collection, deck, day)]
-    ready = forecast.summary(sums, weakest, today, day, order)
+    if brief:  # the stats block: recall if stopped only, in SQL; no kept plan, no expected reviews
+        factor, power = 0.9 ** (-1 / parameters[20]) - 1, -parameters[20]
+        ready = forecast.summary(readiness.stopped_sums(collection, deck, day, factor, power), weakest, today, day,
+                                 order)
+    else:
+        ready = _kept_readiness(collection, deck, parameters, today, day, final_days, new_days, order, settings)
+        ready["weakest_cards"] = weakest
     names = readiness.card_names(collection, [c["key"] for c in ready["weakest_cards"]])
     for card in ready["weakest_cards"]:
         card["id"], card["prompt"] = names[card.pop("key")]
@@ -115,11 +127,34 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
         "status": status, "final_days": final_days, "window_start": start.isoformat(),
         "new_per_day": settings["new_per_day"], "new_remaining": remaining,
         "new_today": new_days[0][1] if new_days and new_days[0][0] == today else 0,
+        "introduced_today": introduced,
         "all_introduced_by": new_days[-1][0].isoformat() if new_days else None,
         "new_cards": [{"date": d.isoformat(), "new": n} for d, n in new_days],
         "reviews": reviews,
         "readiness": ready,
     }
+
+
+
+def _kept_readiness(collection, deck: str, parameters, today, day, final_days: int, new_days: list, order: list,
+                    settings: dict) -> dict:
+    """forecast.readiness over the deck's cards, the success chances moved by the learner's own record."""
+    from ..exam import forecast
+    from ..scheduling.memory import Memory, review_outcomes
+    from ..store import readiness
+    from ..store.memory import recent_histories
+
+    cards = [forecast.CardMemory(r[0], r[1], None if r[2] is None else Memory(r[2], r[3]),
+                                 _date(r[4]) if r[4] else None, _date(r[5]) if r[5] else None)
+             for r in readiness.memory_rows(collection, deck)]
+    outcomes = review_outcomes(parameters, recent_histories(collection.conn, deck))
+    shift = forecast.recall_shift(outcomes)
+    ready = forecast.readiness(parameters, cards, today, day, final_days, new_days, order, 0,
+                               settings["desired_retention"], shift)
+    ready["record"] = {"reviews": len(outcomes),
+                       "predicted": round(sum(p for p, _ in outcomes) / len(outcomes), 4) if outcomes else None,
+                       "recalled": round(sum(y for _, y in outcomes) / len(outcomes), 4) if outcomes else None}
+    return ready
 
 
 def _date(text: str) -> datetime.date:
@@ -183,7 +218,10 @@ def readiness_lines(r: dict, with_cards: bool = True) -> list[str]:
     out += _wrap(f"  if you stop today:    {percent(r['if_stopped'])} of all {r['cards']} cards "
                  f"({percent(r['if_stopped_seen'])} of the cards seen; never-seen cards count as forgotten)", 24)
     if r["if_plan_kept"] is not None:
-        out += _wrap(f"  if the plan is kept:  {percent(r['if_plan_kept'])} (every review assumed answered right)", 24)
+        low, high = r["if_plan_kept_range"]
+        out += _wrap(f"  if the plan is kept:  {percent(r['if_plan_kept'])} (10th-90th percentile {percent(low)} to "
+                     f"{percent(high)} of the cards)", 24)
+        out += _wrap(f"  {_record_sentence(r.get('record'))} Assumes: {r['plan_assumes']}.", 4)
     rows = [[shorten(s["title"], 36), s["cards"], s["seen"], percent(s["if_stopped"]), percent(s["if_plan_kept"])]
             for s in r["sections"]]
     out += ["", table(rows, ["section", "cards", "seen", "if stopped", "plan kept"])]
@@ -195,12 +233,31 @@ def readiness_lines(r: dict, with_cards: bool = True) -> list[str]:
     return out
 
 
+def _record_sentence(record: dict | None) -> str:
+    if not record or not record["reviews"]:
+        return "No past reviews to check the model against yet: its recall is taken as is."
+    return (f"Your {record['reviews']} reviews of the cards studied most recently: recalled {percent(record['recalled'])} where the model "
+            f"predicted {percent(record['predicted'])}; the chances are moved toward your record.")
+
+
+def section_lines(r: dict, sections: list[dict], new_cards: list[dict] | None = None) -> list[str]:
+    """Weakest sections (lowest predicted recall of the cards seen) and, apart, the sections not started."""
+    titles = {s["section"]: s["title"] for s in sections}
+    weakest = [f"{titles[k]} ({percent(next(s for s in sections if s['section'] == k)['if_stopped_seen'])})"
+               for k in r["weakest_sections"]]
+    out = _wrap("Weakest sections (lowest predicted recall of the cards seen): " + ("; ".join(weakest) or "none yet"))
+    if r.get("not_started"):
+        starts = f" (new cards continue until {new_cards[-1]['date']}, in deck order)" if new_cards else ""
+        out += _wrap("Not started: " + "; ".join(titles[k] for k in r["not_started"]) + starts)
+    return out
+
+
 def render_readiness(f: dict) -> str:
     out = [f"Exam readiness for {f['deck']}: exam on {f['exam_day']} ({_days(f)})"]
     if f["status"] == "past":
         out.append("The exam date has passed: the deck is back to normal scheduling.")
-    weakest = [s["title"] for s in f["readiness"]["sections"] if s["section"] in f["readiness"]["weakest_sections"]]
-    return "\n".join(out + ["", *readiness_lines(f["readiness"]), "", *_wrap("Weakest sections: " + "; ".join(weakest))])
+    return "\n".join(out + ["", *readiness_lines(f["readiness"]), "",
+                            *section_lines(f["readiness"], f["readiness"]["sections"], f["new_cards"])])
 
 
 def _wrap(text: str, indent: int = 4) -> list[str]:
@@ -212,12 +269,14 @@ def stats_figures(collection, deck_id: str | None, today: datetime.date, setting
     """For `stats`: the exam date and readiness of the deck it means, and the trend of practice scores; None when
     there is neither an exam date nor a practice attempt."""
     from ..store.exam import default_deck, exam_day
-    from ..store.practice import attempt_rows
+    from ..store.practice import attempt_history
 
     deck = deck_id or default_deck(collection)
-    attempts = [{"date": r["study_day"], "deck": r["deck"], "status": r["status"], "questions": r["questions"],
-                 "right": r["right"], "scaled": r["scaled"], "passed": bool(r["passed"])}
-                for r in attempt_rows(collection, deck_id)]
+    attempts = attempt_history(collection, deck_id)
+    titles = {deck_id: _sections(collection, deck_id)[0] for deck_id in {a["deck"] for a in attempts}}
+    for a in attempts:  # per-section scores under the titles a learner reads
+        a["sections"] = {titles[a["deck"]].get(s, s): score for s, score in a["sections"].items()}
+        del a["id"]
     if deck is None or exam_day(collection, deck) is None:
         return {"practice": attempts} if attempts else None
     r = exam_figures(collection, deck, today, settings, brief=True)
@@ -225,7 +284,9 @@ def stats_figures(collection, deck_id: str | None, today: datetime.date, setting
     return {"deck": deck, "exam_day": r["exam_day"], "days_left": r["days_left"], "status": r["status"],
             "if_stopped": ready["if_stopped"],
             "never_seen": ready["never_seen"],
-            "weakest_sections": [s["title"] for s in ready["sections"] if s["section"] in ready["weakest_sections"]],
+            "weakest_sections": [next(s["title"] for s in ready["sections"] if s["section"] == k)
+                                 for k in ready["weakest_sections"]],
+            "not_started": [s["title"] for s in ready["sections"] if s["section"] in ready["not_started"]],
             "practice": attempts}
 
 
@@ -241,12 +302,16 @@ def stats_lines(figures: dict | None) -> list[str]:
                                  f"'mlsquiz exam plan'); "
                                  f"{figures['never_seen']} cards never seen", 79, initial_indent="    ",
                                  subsequent_indent="    ")
-            out += textwrap.wrap("weakest sections: " + "; ".join(figures["weakest_sections"]) +
-                                 " (see 'mlsquiz exam readiness')", 79, initial_indent="  ", subsequent_indent="    ")
+            out += textwrap.wrap("weakest sections (cards seen): " + ("; ".join(figures["weakest_sections"]) or
+                                 "none yet") + " (see 'mlsquiz exam readiness')", 79, initial_indent="  ",
+                                 subsequent_indent="    ")
+            if figures["not_started"]:
+                out += textwrap.wrap("not started: " + "; ".join(figures["not_started"]), 79, initial_indent="  ",
+                                     subsequent_indent="    ")
     if figures["practice"]:
-        trend = ", ".join(f"{a['date'][5:]} {a['scaled']}" + ("" if a["status"] != "unfinished" else " (unfinished)")
-                          for a in figures["practice"])
-        out += textwrap.wrap(f"Practice exams (scaled scores, oldest first): {trend}", 79, subsequent_indent="  ")
+        from ..exam.history import history_lines
+
+        out += history_lines(figures["practice"], figures.get("section_titles", {}))
     return out
 
 

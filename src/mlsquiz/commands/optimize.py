@@ -21,6 +21,9 @@ def run(args, context) -> int:
             bars.stage("fitting parameters", None)  # one call into the engine: no steps to count
             result = memory.fit(histories, scheduling.parameters)
         kept = "your current parameters" if fitted_before else "the default parameters"
+        from .stats import calibration_lines
+
+        print("\n".join(calibration_lines(memory.calibration(scheduling.parameters, histories))))
         if isinstance(result, int):
             print(f"Not enough history to fit yet: {result} of the {memory.MIN_TRAINING_REVIEWS} reviews needed "
                   f"(scheduled reviews of a card on a later day than its previous one); "
@@ -28,15 +31,23 @@ def run(args, context) -> int:
             return 0
         if not result.improved:
             print(f"Fitted to {result.reviews} reviews, but the fit predicts no better than {kept} "
-                  f"(log loss {result.log_loss_before:.4f} -> {result.log_loss_after:.4f}): keeping them.")
+                  f"(log loss {result.log_loss_before:.4f} -> {result.log_loss_after:.4f}, plain mean "
+                  f"{memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)):.4f} -> "
+                  f"{memory.mean_log_loss(memory.review_outcomes(result.parameters, histories)):.4f}): keeping them.")
             return 0
+        plain = (memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)),
+                 memory.mean_log_loss(memory.review_outcomes(result.parameters, histories)))
         day = context.today(collection)
+        from ..store.backup import backup_before
+
+        backup_before(collection, "optimize", context.now)
         with progress("optimize: recomputing schedules", studied_card_count(collection.conn)) as bars:
             changed = save_fit(collection, result, day, bars)
     finally:
         collection.close()
     print(f"FSRS parameters fitted on {day.isoformat()} to {result.reviews} reviews: log loss "
           f"{result.log_loss_before:.4f} before, {result.log_loss_after:.4f} after "
-          f"({changed} card states recomputed).")
+          f"({changed} card states recomputed); plain mean log loss {plain[0]:.4f} before, {plain[1]:.4f} after "
+          f"(the engine's figures weight later reviews more).")
     print("parameters: " + ", ".join(f"{w:.4f}" for w in result.parameters))
     return 0

@@ -5,7 +5,6 @@ import json
 
 from ..study import stats
 from ..store import stats as queries
-from ..store.study import count_due
 from ..store.manage import leech_rows
 from ..store.summary import studied_on_day
 from .due import due_figures
@@ -40,6 +39,7 @@ def gather(collection, today: datetime.date, settings: dict, deck_id: str | None
         retention[f"reviews_{window}_days"] = total
     titles, declared = section_titles(collection, deck_id)
     cards, answers, answer_ms = studied_on_day(collection, today, deck_id)  # the quiz summary's figures
+    practice_answers, practice_ms = queries.practice_on_day(collection, today, deck_id)  # answers of the day too
     from ..store.memory import parameters_in_use, recall_by_section
 
     recall_rows = recall_by_section(collection.conn, today, parameters_in_use(collection.conn)[0], deck_id)
@@ -48,9 +48,10 @@ def gather(collection, today: datetime.date, settings: dict, deck_id: str | None
         "deck": deck_id,
         "study_day": today.isoformat(),
         "today": {
-            "due": due["due"], "overdue": count_due(collection, today - datetime.timedelta(days=1), deck_id),
+            "due": due["due"], "overdue": queries.count_overdue(collection, today, deck_id),
             "new_available": due["new"], "reviews_done": answers, "cards_reviewed": cards, "redrills": answers - cards,
             "time_spent_seconds": round(answer_ms / 1000),
+            "practice_answers": practice_answers, "practice_seconds": round(practice_ms / 1000),
         },
         "cards": stats.state_counts(groups),
         "forecast": [{"date": e["date"], "due": e["count"]} for e in stats.day_series(forecast_rows, today, days)],
@@ -69,7 +70,42 @@ def gather(collection, today: datetime.date, settings: dict, deck_id: str | None
             stats.section_mastery(groups, queries.section_reviews(collection, first_history_day, deck_id), titles,
                                   declared), recall_rows),
         "exam": exam_stats(collection, deck_id, today, settings),  # exam date, readiness, practice scores; or None
+        "calibration": calibration_figures(collection, deck_id),
     }
+
+
+def calibration_figures(collection, deck_id: str | None) -> dict | None:
+    """How well the memory model (the parameters in use) predicted the learner's reviews: the whole histories of the
+    most recently reviewed cards, up to store.memory.CALIBRATION_REVIEWS scheduled reviews (a bounded cost)."""
+    from ..scheduling.memory import calibration
+    from ..store.memory import parameters_in_use, recent_histories
+
+    histories = recent_histories(collection.conn, deck_id)  # the latest cards' whole histories, bounded
+    return calibration(parameters_in_use(collection.conn)[0], histories)
+
+
+def calibration_lines(figures: dict | None) -> list[str]:
+    """The model's calibration on the learner's own reviews, worded for `stats` and `optimize`."""
+    from ..terminal.render import table
+
+    if not figures:
+        return ["Model calibration: no review a day or more after the previous one yet."]
+    out = [f"Model calibration on {figures['reviews']} of your reviews (recent cards):",
+           f"  predicted {percent(figures['predicted'])}, recalled {percent(figures['recalled'])}",
+           f"  log loss {figures['plain_log_loss']:.4f} (mean; the engine's weighted {figures['log_loss']:.4f}), "
+           f"RMSE (bins) {figures['rmse_bins']:.4f}"]
+    rows = [[f"{b['from']:.0%}-{b['to']:.0%}", b["reviews"], percent(b["predicted"]), percent(b["recalled"])]
+            for b in figures["bins"] if b["reviews"]]
+    return out + [table(rows, ["predicted", "reviews", "mean", "recalled"], ("left", "right", "right", "right"))]
+
+
+def _practice_phrase(today: dict) -> str:
+    """'; 2 practice-exam answers in 1m 15s' on a day with practice-exam answers (the history and streak count
+    them as answers of the day), else nothing."""
+    if not today.get("practice_answers"):
+        return ""
+    minutes, seconds = divmod(today["practice_seconds"], 60)
+    return f"; {plural(today['practice_answers'], 'practice-exam answer')} in {minutes}m {seconds:02d}s"
 
 
 def plural(count: int, noun: str) -> str:
@@ -89,7 +125,8 @@ def render(figures: dict) -> str:
     out = [
         f"Study day {figures['study_day']}" + (f" - deck {figures['deck']}" if figures["deck"] else ""),
         f"  due now {today['due']} ({today['overdue']} overdue), new available {today['new_available']}",
-        f"  today: {studied_phrase(today['cards_reviewed'], today['reviews_done'], today['time_spent_seconds'] * 1000)}",
+        f"  today: {studied_phrase(today['cards_reviewed'], today['reviews_done'], today['time_spent_seconds'] * 1000)}"
+        + _practice_phrase(today),
         f"  streak {plural(figures['streak']['current'], 'day')} (longest {figures['streak']['longest']})",
         "",
         table([[cards[s] for s in cards]], list(cards)),
@@ -133,6 +170,7 @@ def render(figures: dict) -> str:
                       for s in figures["sections"]],
                      ["section", "cards", "seen", "mature", "retention", "now"],
                      ("left", "right", "right", "right", "right", "right")))
+    out += ["", *calibration_lines(figures.get("calibration"))]
     from .exam import stats_lines
 
     out += stats_lines(figures.get("exam"))

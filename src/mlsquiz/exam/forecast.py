@@ -1,11 +1,12 @@
 """Pure: what the FSRS memory model predicts for exam day, if the learner stops today and if the plan is kept,
 and the reviews a kept plan brings each day. Recall is `memory.recall`'s forgetting curve; a kept plan's reviews
-are graded Good with the engine's stability formula (held to `memory.next_memory` by a test)."""
+succeed with the (calibrated) recall at that moment, through the engine's formulas (tests hold them
+to `memory.next_memory`)."""
 
 import datetime
 import heapq
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..scheduling import memory, sm2
 from .pacing import DAY, window_days_left, window_start
@@ -13,8 +14,7 @@ from .pacing import DAY, window_days_left, window_start
 GOOD = 4  # the SM-2 grade a kept plan assumes for every review (FSRS Good)
 
 
-@dataclass(frozen=True)
-class CardMemory:
+class CardMemory(NamedTuple):  # immutable, and cheap to build for every card of a large deck
     """One active card as the forecast needs it; `memory` and `last_day` are None for a card never reviewed.
     `key` is whatever identifies the card to the caller (the store's row id)."""
 
@@ -22,6 +22,7 @@ class CardMemory:
     section: str
     memory: memory.Memory | None
     last_day: datetime.date | None
+    due: datetime.date | None = None  # the next scheduled review (seen cards)
 
 
 def recall_curve(parameters):
@@ -44,44 +45,193 @@ def recall_if_stopped(parameters, cards: list[CardMemory], exam_day: datetime.da
     return [0.0 if c.memory is None else curve(c.memory.stability, exam - c.last_day.toordinal()) for c in cards]
 
 
+# What a kept plan assumes, in one place (the commands print it).
+KEPT_PLAN_ASSUMES = ("each planned review is answered right with the memory model's recall at that moment"
+                     " (adjusted by how your past reviews compared with the model); new cards graded Good when"
+                     " introduced; reviews before the window at the memory model's interval for your desired"
+                     " retention; one review in the window; cards independent")
+BRANCH_MASS = 1e-2  # a path less likely than this follows its likelier answer only
+BRANCH_DEPTH = 3  # after this many planned reviews a path follows its likelier answer only (bounds the cost)
+
+
+def lapse_review(parameters):
+    """Stability after a lapse (FSRS Again) that recalled with probability R: min(w11 D^-w12 ((S+1)^w13 - 1)
+    e^(w14 (1 - R)), S / e^(w17 w18)), the engine's formula (a test holds it to `memory.next_memory`)."""
+    w = parameters
+    return lambda s, d, r: max(0.001, min(w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * math.exp(w[14] * (1 - r)),
+                                          s / math.exp(w[17] * w[18])))
+
+
+def next_difficulty(parameters):
+    """Difficulty after Good (rating 3) or Again (rating 1): linear damping, then mean reversion to Easy's first D."""
+    w = parameters
+    easy_first = w[4] - math.exp(w[5] * 3) + 1
+    return lambda d, rating: min(10.0, max(1.0, w[7] * easy_first + (1 - w[7]) * (d - w[6] * (rating - 3) * (10 - d) / 9)))
+
+
+def calibrated(shift: float):
+    """The model's recall moved by a log-odds shift measured on the learner's own reviews (0: the model as is)."""
+    if not shift:
+        return lambda r: r
+    return lambda r: 1 / (1 + math.exp(-(math.log(max(r, 1e-6) / max(1 - r, 1e-6)) + shift)))
+
+
+KEPT_EXACT_CARDS = 600  # on a larger deck, the kept plan is worked out for this many representative cards
+
+
+def planned_reviews(parameters, exam: int, desired_retention: float, shift: float):
+    """expected(s, d, last, when, window_day): a card's expected recall on exam day (day numbers are ordinals)
+    from its memory (s, d) after its review on `last`, its next planned review on `when` and its window review on
+    `window_day`. Each review is answered right with the (calibrated) recall at that moment: exact expectation
+    over both answers of the window review and of the first BRANCH_DEPTH reviews before it; later reviews, and
+    paths less likely than BRANCH_MASS, follow the likelier answer. The formulas of good_review, lapse_review,
+    next_difficulty and recall_curve written out in one loop (a forecast runs it for thousands of cards; tests
+    hold it to them)."""
+    w, exp = parameters, math.exp
+    power = -memory.decay(w)
+    factor = 0.9 ** (1 / power) - 1
+    grow, shrink, spread = exp(w[8]), -w[9], w[10]
+    lapse_w, lapse_d, lapse_s, lapse_r, lapse_cap = w[11], -w[12], w[13], w[14], exp(w[17] * w[18])
+    easy_first = w[7] * (w[4] - exp(w[5] * 3) + 1)  # next_difficulty's mean reversion term
+    keep, again_step = 1 - w[7], 2 * w[6] / 9
+    cap, per_stability = memory.MAX_INTERVAL, memory.days_per_stability(w, desired_retention)
+    odds_factor = exp(shift)
+
+    def expected(s, d, last, when, window_day):
+        total, to_exam = 0.0, exam - window_day
+        paths = [(s, d, last, when, 1.0, 0)]
+        while paths:
+            s, d, last, when, mass, depth = paths.pop()
+            while when < window_day:  # a planned review before the window; one answer followed here
+                recall = (1 + factor * max(0, when - last) / s) ** power
+                r = recall if not shift else (o := max(recall, 1e-6) / max(1 - recall, 1e-6) * odds_factor) / (1 + o)
+                both = depth < BRANCH_DEPTH and mass * min(r, 1 - r) >= BRANCH_MASS
+                if both or r < 0.5:
+                    s2 = max(0.001, min(lapse_w * d ** lapse_d * ((s + 1) ** lapse_s - 1)
+                                        * exp(lapse_r * (1 - recall)), s / lapse_cap))
+                    d2 = min(10.0, max(1.0, easy_first + keep * (d + again_step * (10 - d))))
+                    wrong = (s2, d2, when, when + min(cap, max(1, round(s2 * per_stability))),
+                             mass * (1 - r) if both else mass, depth + 1)
+                    if not both:
+                        s, d, last, when, mass, depth = wrong
+                        continue
+                    paths.append(wrong)  # the wrong answer's path, taken up later
+                s = min(cap, s * (1 + grow * (11 - d) * s ** shrink * (exp(spread * (1 - recall)) - 1)))
+                d = min(10.0, max(1.0, easy_first + keep * d))
+                last, when = when, when + min(cap, max(1, round(s * per_stability)))
+                mass, depth = mass * r if both else mass, depth + 1
+            # the window's review, then recall on exam day
+            recall = (1 + factor * max(0, window_day - last) / s) ** power
+            r = recall if not shift else (o := max(recall, 1e-6) / max(1 - recall, 1e-6) * odds_factor) / (1 + o)
+            right = min(cap, s * (1 + grow * (11 - d) * s ** shrink * (exp(spread * (1 - recall)) - 1)))
+            wrong = max(0.001, min(lapse_w * d ** lapse_d * ((s + 1) ** lapse_s - 1) * exp(lapse_r * (1 - recall)),
+                                   s / lapse_cap))
+            total += mass * (r * (1 + factor * to_exam / right) ** power
+                             + (1 - r) * (1 + factor * to_exam / wrong) ** power)
+        return total
+
+    return expected
+
+
 def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
-                   final_days: int, new_days: list[tuple[datetime.date, int]]) -> list[float]:
-    """Each card's recall on exam day if the plan is kept: new cards introduced on the paced days (in deck order),
-    then every card not yet reviewed in the final window reviewed once there, most forgotten first (ties by key),
-    spread evenly over the window's days; every review graded Good. Reviews between introduction and the window are left out,
-    so the prediction leans low rather than high."""
-    curve, after_good = recall_curve(parameters), good_review(parameters)
+                   final_days: int, new_days: list[tuple[datetime.date, int]], desired_retention: float = 0.9,
+                   shift: float = 0.0, exact_limit: int | None = KEPT_EXACT_CARDS) -> list[float]:
+    """Each card's expected recall on exam day if the plan is kept: new cards introduced on the paced days (in deck
+    order, graded Good); every planned review before the final window (the first on the card's due date, the next
+    at the memory model's interval for the desired retention) and the card's one review in the window (cards not
+    yet reviewed there spread evenly over its days, most forgotten first) answered right with the (calibrated)
+    recall at that moment: right gives the stability after a success, wrong the stability after a lapse (see
+    planned_reviews). Identical cards share one computation. When more than `exact_limit` computations remain
+    (a large deck), the cards that share their state with no other card, in the order the window shows them, are
+    cut into runs of neighbours (as many as the limit leaves) and each run takes the value of its middle card
+    (tests hold the deck's figure to the card-by-card one within 0.5 points)."""
+    curve, expected = recall_curve(parameters), planned_reviews(parameters, exam_day.toordinal(), desired_retention,
+                                                                shift)
+    per_stability = memory.days_per_stability(parameters, desired_retention)
     first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)  # every new card's, graded Good
     intro_days = iter(day.toordinal() for day, count in new_days for _ in range(count))
     start = window_start(exam_day, final_days).toordinal()
     first, exam = max(today.toordinal(), start), exam_day.toordinal()
     recalls = [0.0] * len(cards)
-    waiting = []  # (recall when the window opens, key, index, stability, difficulty, last day)
+    waiting = []  # (recall when the window opens, key, index, stability, difficulty, last day, next review)
     for index, card in enumerate(cards):
         if card.memory is None:
             s, d, last = first_memory.stability, first_memory.difficulty, next(intro_days, today.toordinal())
+            when = last + memory.interval_for(s, per_stability)
         else:
             s, d, last = card.memory.stability, card.memory.difficulty, card.last_day.toordinal()
+            when = max(today.toordinal(), card.due.toordinal() if card.due else today.toordinal())
         if last >= start:  # already reviewed in the window
             recalls[index] = curve(s, exam - last)
         else:
-            waiting.append((curve(s, first - last), card.key, index, s, d, last))
+            waiting.append((curve(s, first - last), card.key, index, s, d, last, when))
     waiting.sort()
-    days = max(1, exam - first)
-    for rank, (r, key, index, s, d, last) in enumerate(waiting):
+    days, groups = max(1, exam - first), {}
+    for rank, (_, key, index, s, d, last, when) in enumerate(waiting):
         day = first + rank * days // len(waiting)  # spread evenly: the first days take the most forgotten
-        recalls[index] = curve(after_good(s, d, curve(s, day - last)), exam - day)
+        groups.setdefault((round(s, 4), round(d, 3), last, when, day), []).append(rank)  # identical cards
+    ranked = [0.0] * len(waiting)
+    exact, alone = list(groups.items()), []
+    if exact_limit is not None and len(groups) > exact_limit:  # cards sharing a state exactly, the rest in runs
+        exact = [(group, ranks) for group, ranks in groups.items() if len(ranks) > 1]
+        alone = sorted(ranks[0] for ranks in groups.values() if len(ranks) == 1)
+    for (_, _, _, _, day), ranks in exact:
+        _, _, _, s, d, last, when = waiting[ranks[0]]
+        value = expected(s, d, last, min(when, day), day)
+        for rank in ranks:
+            ranked[rank] = value
+    runs = max(1, exact_limit - len(exact)) if alone else 0
+    for run in range(runs):  # runs of neighbours in the window's order, each valued by its middle card
+        low, high = run * len(alone) // runs, (run + 1) * len(alone) // runs
+        if low == high:
+            continue
+        middle = alone[(low + high) // 2]
+        _, _, _, s, d, last, when = waiting[middle]
+        day = first + middle * days // len(waiting)
+        value = expected(s, d, last, min(when, day), day)
+        for rank in alone[low:high]:
+            ranked[rank] = value
+    for rank, entry in enumerate(waiting):
+        recalls[entry[2]] = ranked[rank]
     return recalls
 
 
-def kept_constants(parameters) -> dict:
-    """What the store's SQL version of recall_if_kept needs: the curve's constants, Good's stability formula and
-    a new card's memory after its first Good."""
-    first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)
-    return {"factor": 0.9 ** (-1 / memory.decay(parameters)) - 1, "power": -memory.decay(parameters),
-            "grow": math.exp(parameters[8]), "shrink": -parameters[9], "spread": parameters[10],
-            "new_stability": first_memory.stability, "new_difficulty": first_memory.difficulty,
-            "max_stability": memory.MAX_INTERVAL}
+def recall_range(recalls: list[float], cards: int) -> tuple[float, float] | None:
+    """10th and 90th percentile of the share of `cards` recalled on exam day, each card recalled with its own
+    probability, independently: exact variance sum p (1 - p), normal approximation."""
+    if not cards:
+        return None
+    mean = sum(recalls) / cards
+    spread = 1.2816 * math.sqrt(sum(p * (1 - p) for p in recalls)) / cards
+    return max(0.0, mean - spread), min(1.0, mean + spread)
+
+
+def recall_shift(outcomes: list[tuple[float, bool]], prior: int = 50) -> float:
+    """The log-odds shift that makes the model's recall at the learner's past reviews average what they actually
+    recalled, with `prior` pseudo-reviews on which the model is right (few reviews barely move it, and a perfect
+    record gives a finite shift). `outcomes`: (predicted recall, recalled)."""
+    if not outcomes:
+        return 0.0
+    logits = [math.log(max(p, 1e-6) / max(1 - p, 1e-6)) for p, _ in outcomes]
+    mean = sum(p for p, _ in outcomes) / len(outcomes)
+    logits += [math.log(max(mean, 1e-6) / max(1 - mean, 1e-6))] * prior
+    target = sum(y for _, y in outcomes) + prior * mean
+    low, high, shift = -8.0, 8.0, 0.0
+    for _ in range(60):  # Newton's method kept inside a shrinking bracket: the expected count rises with the shift
+        chances = [1 / (1 + math.exp(-(x + shift))) for x in logits]
+        gap = sum(chances) - target
+        if gap < 0:
+            low = shift
+        else:
+            high = shift
+        slope = sum(p * (1 - p) for p in chances)
+        step = shift - gap / slope if slope > 0 else (low + high) / 2
+        if not low < step < high:
+            step = (low + high) / 2
+        if abs(step - shift) < 1e-12:
+            return step
+        shift = step
+    return shift
 
 
 def expected_reviews(today: datetime.date, exam_day: datetime.date, final_days: int, due: dict,
@@ -127,28 +277,36 @@ def section_sums(cards: list[CardMemory], stopped: list[float], kept: list[float
 
 
 def readiness(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
-              final_days: int, new_days: list, section_order: list[str], weakest: int = 5) -> dict:
-    """The reference computation, card by card: see `summary`. The commands use the store's SQL, which tests
-    hold equal to this."""
+              final_days: int, new_days: list, section_order: list[str], weakest: int = 5,
+              desired_retention: float = 0.9, shift: float = 0.0) -> dict:
+    """Card by card (what the commands run): see `summary`."""
     stopped = recall_if_stopped(parameters, cards, exam_day)
-    kept = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days) if today <= exam_day else None
+    kept = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days, desired_retention, shift) \
+        if today <= exam_day else None
     seen = [n for n, c in enumerate(cards) if c.memory is not None]
     weakest_cards = [{"key": cards[n].key, "section": cards[n].section, "recall": stopped[n]}
                      for n in heapq.nsmallest(weakest, seen, key=stopped.__getitem__)]
-    return summary(section_sums(cards, stopped, kept), weakest_cards, today, exam_day, section_order)
+    ready = summary(section_sums(cards, stopped, kept), weakest_cards, today, exam_day, section_order)
+    ready["if_plan_kept_range"] = recall_range(kept, len(cards)) if kept is not None else None
+    ready["plan_assumes"] = KEPT_PLAN_ASSUMES
+    ready["recall_shift"] = round(shift, 4)
+    return ready
 
 
 def summary(sums: list[tuple], weakest_cards: list[dict], today: datetime.date, exam_day: datetime.date,
             section_order: list[str]) -> dict:
     """Predicted recall on exam day, overall and per section (in the deck's order), if stopped today (never-seen
-    cards count as 0) and if the plan is kept; the weakest sections and cards; how many cards were never seen."""
+    cards count as 0) and if the plan is kept; the weakest sections (lowest predicted recall of the cards seen)
+    and cards; the sections not started; how many cards were never seen."""
     ranked = sorted(sums, key=lambda row: (section_order.index(row[0]) if row[0] in section_order
                                            else len(section_order), row[0]))
     sections = [{"section": section, "cards": cards, "seen": seen, "if_stopped": stopped / cards if cards else None,
+                 "if_stopped_seen": stopped / seen if seen else None,
                  "if_plan_kept": kept / cards if cards and kept is not None else None}
                 for section, cards, seen, stopped, kept in ranked]
     cards, seen = sum(row[1] for row in sums), sum(row[2] for row in sums)
     stopped, kept_rows = sum(row[3] for row in sums), [row[4] for row in sums if row[4] is not None]
+    started = [s for s in sections if s["seen"]]
     return {
         "exam_day": exam_day.isoformat(),
         "days_left": (exam_day - today).days,
@@ -158,6 +316,7 @@ def summary(sums: list[tuple], weakest_cards: list[dict], today: datetime.date, 
         "if_stopped_seen": stopped / seen if seen else None,
         "if_plan_kept": sum(kept_rows) / cards if cards and kept_rows and today <= exam_day else None,
         "sections": sections,
-        "weakest_sections": [s["section"] for s in sorted(sections, key=lambda s: s["if_stopped"] or 0)[:3]],
+        "weakest_sections": [s["section"] for s in sorted(started, key=lambda s: s["if_stopped_seen"])[:3]],
+        "not_started": [s["section"] for s in sections if not s["seen"]],
         "weakest_cards": weakest_cards,
     }

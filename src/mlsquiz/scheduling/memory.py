@@ -148,11 +148,11 @@ def next_memory(model, memory: Memory | None, grade: int, elapsed_days: int) -> 
 
 
 def review_item(history):
-    """An fsrs-rs item from a card's scheduled reviews [(study day, grade), ...] in time order."""
+    """An fsrs-rs item from a card's scheduled reviews [(study day, grade, ...), ...] in time order."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
     reviews, previous = [], None
-    for day, grade in history:
+    for day, grade, *_ in history:
         reviews.append(FSRSReview(rating(grade), elapsed(previous, day)))
         previous = day
     return FSRSItem(reviews)
@@ -166,30 +166,85 @@ def memory_histories(model, histories: list) -> list[list[Memory]]:
     return [[Memory(s.stability, s.difficulty) for s in card] for card in states]
 
 
+def _review_order(entry) -> tuple:
+    """A review's place in time: its study day, then the store's (moment, uid) if given (never a local row id)."""
+    return (entry[0], *entry[2:])
+
+
 def training_items(histories) -> list:
     """One fsrs-rs training item per review that follows the card's previous review on an earlier study day:
-    the history up to and including it (fsrs-rs predicts the last review of each item)."""
+    the history up to and including it (fsrs-rs predicts the last review of each item), in review-time order
+    (the engine weights later items more, and Anki sorts by review id). History entries are (study day, grade)
+    or (study day, grade, moment, uid)."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    items = []
+    timed = []
     for history in histories:
         reviews, previous = [], None
-        for day, grade in history:
+        for entry in history:
+            day, grade = entry[0], entry[1]
             gap = elapsed(previous, day)
             reviews.append(FSRSReview(rating(grade), gap))
             if previous is not None and gap > 0:
-                items.append(FSRSItem(list(reviews)))
+                timed.append((_review_order(entry), len(timed), FSRSItem(list(reviews))))
             previous = day
-    return items
+    timed.sort(key=lambda t: t[:2])
+    return [item for _, _, item in timed]
+
+
+def review_outcomes(parameters, histories) -> list[tuple[float, bool]]:
+    """(recall the model predicted, recalled) for each training review, in review-time order: the memory before
+    the review (replayed through the engine) and the forgetting curve at its gap."""
+    timed, model = [], engine(parameters)
+    states = memory_histories(model, histories)
+    for history, memories in zip(histories, states):
+        for n in range(1, len(history)):
+            gap = elapsed(history[n - 1][0], history[n][0])
+            if gap > 0:
+                predicted = recall(parameters, memories[n - 1].stability, gap)
+                timed.append((_review_order(history[n]), len(timed), predicted, history[n][1] >= 3))
+    timed.sort(key=lambda t: t[:2])
+    return [(predicted, recalled) for _, _, predicted, recalled in timed]
+
+
+CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)  # lower edges of the predicted-recall bins shown
+
+
+def calibration(parameters, histories, outcomes: list | None = None) -> dict | None:
+    """How well the model predicts these reviews: the engine's `evaluate` (the FSRS benchmark's log loss, weighted
+    toward later reviews as the trainer weights them, and RMSE over its bins), the plain mean log loss, and
+    predicted-recall bins against the share actually recalled. None without a review to judge. `outcomes`:
+    review_outcomes(parameters, histories) if the caller has them already."""
+    outcomes = review_outcomes(parameters, histories) if outcomes is None else outcomes
+    if not outcomes:
+        return None
+    evaluation = engine(parameters).evaluate(training_items(histories))
+    plain = mean_log_loss(outcomes)
+    bins = []
+    for n, low in enumerate(CALIBRATION_BINS):
+        high = CALIBRATION_BINS[n + 1] if n + 1 < len(CALIBRATION_BINS) else 1.0
+        inside = [(p, y) for p, y in outcomes if low <= p < high or (high == 1.0 and p == 1.0)]
+        bins.append({"from": low, "to": high, "reviews": len(inside),
+                     "predicted": round(sum(p for p, _ in inside) / len(inside), 4) if inside else None,
+                     "recalled": round(sum(y for _, y in inside) / len(inside), 4) if inside else None})
+    return {"reviews": len(outcomes), "log_loss": round(evaluation.log_loss, 4),
+            "rmse_bins": round(evaluation.rmse_bins, 4), "plain_log_loss": round(plain, 4),
+            "predicted": round(sum(p for p, _ in outcomes) / len(outcomes), 4),
+            "recalled": round(sum(y for _, y in outcomes) / len(outcomes), 4), "bins": bins}
 
 
 def log_loss(parameters, items) -> float:
     return engine(parameters).evaluate(items).log_loss
 
 
+def mean_log_loss(outcomes: list[tuple[float, bool]]) -> float:
+    """The plain (unweighted) mean log loss of (predicted recall, recalled) pairs; the engine's is weighted."""
+    return -sum(math.log(max(p, 1e-7)) if y else math.log(max(1 - p, 1e-7)) for p, y in outcomes) / len(outcomes)
+
+
 def fit(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
-    """Fit FSRS parameters to the learner's histories. Returns the Fit, or the number of training reviews
-    when there are fewer than MIN_TRAINING_REVIEWS (too few to fit)."""
+    """Fit FSRS parameters to the learner's histories, items in review-time order. Returns the Fit, or the number
+    of training reviews when there are fewer than MIN_TRAINING_REVIEWS (too few to fit)."""
     items = training_items(histories)
     if len(items) < MIN_TRAINING_REVIEWS:
         return len(items)

@@ -78,24 +78,82 @@ def answer_memory(conn, row, after, grade: int, day: datetime.date) -> tuple:
     return after, memory.stability, memory.difficulty, day.isoformat()
 
 
-def review_histories(conn) -> list[list[tuple[datetime.date, int]]]:
-    """Every card's scheduled reviews [(study day, grade)] in time order, from its last reset on."""
-    histories, card, history = [], None, []
-    for row in conn.execute(
-        """SELECT card, kind, study_day, grade FROM reviews WHERE kind IN ('review', 'forget')
-           ORDER BY card, reviewed_at, uid"""  # the replay order (store/replay.py)
-    ):
+def review_histories(conn, deck_id: str | None = None) -> list[list[tuple]]:
+    """Every card's scheduled reviews [(study day, grade, moment, uid)] in time order, from its last reset on; of
+    one deck if given."""
+    where, params = "kind IN ('review', 'forget')", []
+    if deck_id:
+        where += " AND card IN (SELECT id FROM cards WHERE deck = ?)"
+        params.append(deck_id)
+    return _histories(conn.execute(
+        f"""SELECT card, kind, study_day, grade, reviewed_at, coalesce(uid, '') FROM reviews WHERE {where}
+            ORDER BY card, reviewed_at, uid""", params))  # the replay order (store/replay.py)
+
+
+def _histories(rows) -> list[list[tuple]]:
+    return [history for _, history in _card_histories(rows)]
+
+
+def _card_histories(rows) -> list[tuple[int, list[tuple]]]:
+    """(card, its scheduled reviews from the last reset on) from rows in replay order; cards left empty by a reset
+    are left out."""
+    out, card, history = [], None, []
+    for row in rows:
         if row[0] != card:
             if history:
-                histories.append(history)
+                out.append((card, history))
             card, history = row[0], []
         if row[1] == "forget":
             history = []
         else:
-            history.append((datetime.date.fromisoformat(row[2]), row[3]))
+            history.append((datetime.date.fromisoformat(row[2]), row[3], row[4], row[5]))
     if history:
-        histories.append(history)
-    return histories
+        out.append((card, history))
+    return out
+
+
+# `stats`'s calibration and the kept plan's correction by the learner's record read the whole histories of the
+# most recently reviewed cards, up to this many scheduled reviews in all: a cost bounded whatever the log's size.
+CALIBRATION_REVIEWS = 1_000
+
+
+def recent_histories(conn, deck_id: str | None, budget: int | None = None) -> list[list[tuple]]:
+    """The whole histories (as review_histories, from the last reset on) of the cards reviewed most recently, the
+    latest first, added while their scheduled reviews total at most `budget` (the first card always): what a
+    calibration of recent reviews reads, at a cost bounded by `budget` whatever the size of the log. The cards
+    come off the (study_day, kind) index newest first; each history off the (card, reviewed_at) index."""
+    deck_sql, params = ("AND +card IN (SELECT id FROM cards WHERE deck = ?)", [deck_id]) if deck_id else ("", [])
+    latest = conn.execute(f"SELECT card FROM reviews WHERE kind = 'review' {deck_sql} ORDER BY study_day DESC",
+                          params)
+    budget = CALIBRATION_REVIEWS if budget is None else budget
+    chosen, seen, used = [], set(), 0
+    while used < budget:
+        # as many cards as the reviews left should take at the length of the histories read so far (8 at first):
+        # each review row read costs about as much as the work done on it
+        wanted, chunk = min(256, (budget - used) * len(chosen) // used + 1 if used else budget // 8 + 1), []
+        for (card,) in latest:
+            if card not in seen:
+                seen.add(card)
+                chunk.append(card)
+                if len(chunk) == wanted:
+                    break
+        if not chunk:
+            break
+        marks = ", ".join("?" * len(chunk))
+        found = dict(_card_histories(conn.execute(
+            f"""SELECT card, kind, study_day, grade, reviewed_at, coalesce(uid, '') FROM reviews
+                WHERE card IN ({marks}) AND kind IN ('review', 'forget') ORDER BY card, reviewed_at, uid""", chunk)))
+        for card in chunk:
+            history = found.get(card)
+            if not history:
+                continue
+            if chosen and used + len(history) > budget:
+                used = budget
+                break
+            chosen.append(history)
+            used += len(history)
+    latest.close()
+    return chosen
 
 
 def _ensure_pow(conn) -> None:

@@ -29,6 +29,29 @@ def due_by_day(collection, today: datetime.date, days: int, deck_id: str | None)
     ).fetchall()
 
 
+def count_overdue(collection, today: datetime.date, deck_id: str | None) -> int:
+    """Active cards due before `today` and not buried for it: the overdue part of today's due count (a card
+    buried on an earlier day is overdue again today)."""
+    deck_sql, params = _deck(deck_id)
+    return collection.conn.execute(
+        f"""SELECT count(*) FROM card_state WHERE retired = 0 AND suspended = 0 {deck_sql} AND due < ?
+            AND (buried_until IS NULL OR buried_until < ?)""",
+        (*params, today.isoformat(), today.isoformat()),
+    ).fetchone()[0]
+
+
+def practice_on_day(collection, day: datetime.date, deck_id: str | None) -> tuple[int, int]:
+    """(answers, answer ms) in practice exams on a study day (kind 'exam': answers of the day, never study
+    answers), off the (study_day, kind) index."""
+    deck_sql, params = _deck(deck_id, "c.deck")
+    row = collection.conn.execute(
+        f"""SELECT count(*), coalesce(sum(r.answer_ms), 0) FROM reviews r JOIN cards c ON c.id = r.card
+            WHERE r.study_day = ? AND r.kind = 'exam' {deck_sql}""",
+        (day.isoformat(), *params),
+    ).fetchone()
+    return row[0], row[1]
+
+
 def review_days(collection, deck_id: str | None) -> list:
     """(day, reviews, answer ms, scheduled, passed) for every day with an answer, oldest first."""
     deck_sql, params = _deck(deck_id)
