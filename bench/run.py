@@ -82,6 +82,33 @@ def answer_save_ms(db: Path, answers: int) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
+def backup_rows(big_db: Path, big: int, history: int, runs: int) -> list[str]:
+    """Issue 24: the backup kept before a bulk change (SQLite's backup API, linked into place, the oldest pruned)
+    against a plain file copy of the same collection, alternated run by run, in process."""
+    from mlsquiz.store import open_collection
+    from mlsquiz.store.backup import backup_before
+
+    db, copied = OUT / "backup.db", OUT / "backup-copy.db"
+    shutil.copy(big_db, db)
+    collection = open_collection(db)
+    moment = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    copies, backups = [], []
+    for n in range(runs + 1):
+        start = time.perf_counter()
+        shutil.copyfile(db, copied)
+        middle = time.perf_counter()
+        backup_before(collection, "bench", moment)
+        if n:
+            copies.append((middle - start) * 1000)
+            backups.append((time.perf_counter() - middle) * 1000)
+    collection.close()
+    plain = (statistics.median(copies), min(copies), max(copies))
+    return [row(f"plain file copy (shutil.copyfile) of the {big:,}-card, {history:,}-review collection "
+                f"({db.stat().st_size / 2**20:.0f} MiB, baseline)", plain, "", None, None),
+            row("backup before a bulk change, same collection", (statistics.median(backups), min(backups),
+                max(backups)), "copy", plain, None)]  # no target yet: the first figure is 3-5x (issue 24)
+
+
 def bare_genanki_script(deck: Path, target: Path) -> list[str]:
     code = f"""
 import tomllib, genanki
@@ -192,6 +219,22 @@ def exam_rows(big_db: Path, big: int, history: int, env: dict, runs: int, python
     return lines
 
 
+def calibration_rows(big_db: Path, big: int, history: int, env: dict, runs: int) -> list[str]:
+    """Issue 27: `stats` with the model's calibration against the same `stats` with it switched off (in the same
+    process start-up), and `exam readiness` with the kept plan's range against `stats`."""
+    exam_db = OUT / "exam.db"  # exam_rows gave it an exam date
+    without = [PYTHON, "-c", "import sys; import mlsquiz.commands.stats as s; s.calibration_figures = lambda *a: None; "
+               "from mlsquiz.cli import main; sys.exit(main(sys.argv[1:]))", "--db", str(exam_db), "stats"]
+    plain = timed(without, env, runs)
+    return [row(f"`mlsquiz stats` without calibration, {big:,} cards, {history:,} reviews (baseline)", plain, "", None,
+                None),
+            row("`mlsquiz stats` with calibration (the latest cards' histories, up to 1,000 reviews), same collection",
+                timed([MLSQUIZ, "--db", str(exam_db), "stats"], env, runs), "without", plain, 1.2),
+            row("`mlsquiz exam readiness` with the kept plan's range and your record, same collection",
+                timed([MLSQUIZ, "--db", str(exam_db), "exam", "readiness", "--deck", f"bench-{big}"], env, runs),
+                "without", plain, 2.0)]
+
+
 def row(name, measured, baseline_name, baseline, target):
     median, low, high = measured
     ratio = median / baseline[0] if baseline else None
@@ -226,6 +269,34 @@ def progress_bar_rows(small_db: Path, deck: Path, env: dict, runs: int) -> list[
     quiet, shown = imports_in_a_terminal_ms(small_db, deck, env, runs, [["--quiet"], []])
     return [row("`mlsquiz import --quiet`, 10,000 cards, on a terminal (baseline)", quiet, "", None, None),
             row("`mlsquiz import` with its progress bar, 10,000 cards, on a terminal", shown, "quiet", quiet, 1.05)]
+
+
+def practice_start_rows(big_db: Path, big: int, env: dict, runs: int) -> list[str]:
+    """Issue 26: starting a 65-question practice exam (the draw included) to its start screen, against the quiz's
+    start to its first card on the same collection, measured in the same run."""
+    import pexpect
+
+    practice_db = OUT / "practice.db"
+    shutil.copy(big_db, practice_db)
+    deck = f"bench-{big}"
+    commands = {"quiz": (["quiz", "--deck", deck], r"\?"),
+                "practice": (["exam", "practice", "--deck", deck, "--questions", "65"], "Start the exam")}
+    samples = {name: [] for name in commands}
+    for n in range(runs + 1):
+        for name, (args, ready) in commands.items():  # alternating, so a slow minute falls on both alike
+            start = time.perf_counter()
+            child = pexpect.spawn(MLSQUIZ, ["--db", str(practice_db), *args], env={**env, "PROMPT_TOOLKIT_NO_CPR": "1"},
+                                  dimensions=(30, 100), encoding="utf-8")
+            child.expect(ready, timeout=60)
+            if n:
+                samples[name].append((time.perf_counter() - start) * 1000)
+            child.sendcontrol("c")
+            child.sendcontrol("c")
+            child.expect(pexpect.EOF, timeout=30)
+    quiz, practice = ((statistics.median(s), min(s), max(s)) for s in samples.values())
+    return [row(f"quiz start to first card, {big:,} cards (baseline)", quiz, "", None, None),
+            row(f"`mlsquiz exam practice --questions 65` to its start screen (draw included), {big:,} cards",
+                practice, "quiz", quiz, 1.2)]
 
 
 def main() -> int:
@@ -294,10 +365,19 @@ def main() -> int:
                      "parse", parse_only, 1.2))
 
     lines += progress_bar_rows(small_db, decks[10_000], env, runs)
+    validate = f"from mlsquiz.deckfile.reading import load_deck; load_deck({str(decks[10_000])!r})"
+    validate_only = timed([PYTHON, "-c", validate], env, runs)  # issue 25: `check` is this plus the quality pass
+    lines.append(row("reading and validating the 10,000-card file, no quality pass (baseline)", validate_only, "", None,
+                     None))
+    lines.append(row("`mlsquiz check` with its quality warnings, 10,000 cards",
+                     timed([MLSQUIZ, "check", str(decks[10_000])], env, runs), "validate", validate_only, 1.5))
     lines += memory_model_rows(big_db, decks[10_000], history, env, runs, options.quick)
     from anki_bench import anki_import_rows  # issue 16: Anki package import against real Anki
 
     lines += anki_import_rows(OUT, MLSQUIZ, PYTHON, env, runs, row)
+    lines += calibration_rows(big_db, big, history, env, runs)
+    lines += backup_rows(big_db, big, history, runs)
+    lines += practice_start_rows(big_db, big, env, runs)
 
     median, p99 = answer_save_ms(big_db, 200 if options.quick else 1000)
     rss = f"{quiz_peak:.1f} MiB"

@@ -25,6 +25,10 @@ class CollectionError(MlsquizError):
     """The collection cannot be opened or written: corrupt, foreign, too new, read-only, locked."""
 
 
+class CollectionBusy(CollectionError):
+    """Another program holds the collection's write lock longer than a writer waits; nothing was written."""
+
+
 class NotATerminalError(MlsquizError):
     """An interactive command run without a terminal."""
 

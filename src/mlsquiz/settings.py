@@ -4,7 +4,7 @@ from .errors import UsageError
 
 DEFAULTS = {"new_per_day": 10, "reviews_per_day": 200, "rollover_hour": 4, "scheduler": "sm2",
             "desired_retention": 0.9, "leech_lapses": 8, "leech_action": "suspend",
-            "exam_final_days": 7}
+            "exam_final_days": 7, "backups_kept": 10}
 HELP = {
     "new_per_day": "new cards introduced per study day, across all sessions",
     "reviews_per_day": "due cards reviewed per study day, across all sessions",
@@ -14,11 +14,12 @@ HELP = {
     "leech_lapses": "lapses (grades below 3) after which a card is a leech",
     "leech_action": "suspend or tag: what happens to a leech (tag keeps it in sessions)",
     "exam_final_days": "with an exam date: the last days before it in which every card is shown once more",
+    "backups_kept": "backups of the collection kept (one is made before each bulk change; see 'mlsquiz backups')",
 }
 CHOICES = {"scheduler": ("sm2", "fsrs"), "leech_action": ("suspend", "tag")}
 RANGES = {"new_per_day": (0, 100_000), "reviews_per_day": (0, 1_000_000), "rollover_hour": (0, 23),
           "desired_retention": (0.70, 0.99), "leech_lapses": (1, 1000),
-          "exam_final_days": (1, 60)}
+          "exam_final_days": (1, 60), "backups_kept": (1, 1000)}
 
 
 def parse_setting(key: str, value: str) -> int | float | str:

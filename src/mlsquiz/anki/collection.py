@@ -1,6 +1,7 @@
 """Reading an unpacked Anki collection (schema 11 or 18) into plain records, read-only, all before any write."""
 
 import json
+import re
 import sqlite3
 from typing import NamedTuple
 
@@ -9,6 +10,9 @@ from .package import PackageError
 SCHEMAS = (11, 18)  # what Anki writes: legacy and old packages 11, modern 18
 DUMMY_NOTICE = "Please update to the latest Anki version"
 SEPARATOR = "\x1f"
+# What `mlsquiz export --with-progress` writes into its decks' descriptions (anki.export.mark_package): the
+# collection that wrote it. Anki keeps descriptions through its own import and export.
+EXPORT_MARK = re.compile(rb"mlsquiz-collection:([0-9a-f]{32})")
 
 
 class NoteType(NamedTuple):
@@ -52,19 +56,25 @@ class AnkiCollection(NamedTuple):
     cards: list[Card]
     revlog: list[tuple]  # LogEntry fields, as plain tuples
     unreadable_log_rows: int  # log rows left out of `revlog`: a moment or duration that is not a whole number
+    deck_marks: dict[int, str] = {}  # deck id -> the mlsquiz collection whose export made it (EXPORT_MARK)
 
 
 def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollection:
     """Everything mlsquiz uses from the collection; a damaged or unexpected file is one PackageError."""
+    from ..runtime.interrupts import STEPS_BETWEEN_CHECKS, is_interrupt, let_signals_in
+
     conn = sqlite3.connect(f"file:{sqlite_path}?mode=ro&immutable=1", uri=True)
     try:
         conn.execute("PRAGMA trusted_schema = OFF")  # a package is untrusted input
+        conn.set_progress_handler(let_signals_in, STEPS_BETWEEN_CHECKS)  # Ctrl-C stops any statement
+        _refuse_hidden_queries(conn, package)
         schema = conn.execute("SELECT ver FROM col").fetchone()[0]
         if schema not in SCHEMAS:
             newer = "newer" if schema > max(SCHEMAS) else "older"
             raise PackageError(f"{package}: its collection has a {newer} schema ({schema}) than mlsquiz reads "
                                f"({', '.join(map(str, SCHEMAS))})")
         notetypes, decks = _notetypes_18(conn) if schema == 18 else _notetypes_11(conn)
+        marks = _deck_marks(conn, schema)
         notes = {row[0]: Note(row[0], row[1], row[2], tuple(row[3].split(SEPARATOR)), tuple(row[4].split()))
                  for row in conn.execute("SELECT id, guid, mid, flds, tags FROM notes")}
         cards = [Card._make(row) for row in conn.execute(
@@ -76,7 +86,11 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
                               ).fetchall()
         unreadable = conn.execute("SELECT count(*) FROM revlog").fetchone()[0] - len(revlog)
     except sqlite3.DatabaseError as err:
+        if is_interrupt(err):
+            raise KeyboardInterrupt from None
         raise PackageError(f"{package}: damaged collection inside ({member}: {err})") from None
+    except RecursionError:  # JSON nested far deeper than any Anki collection writes it
+        raise PackageError(f"{package}: unexpected collection contents ({member}: data nested too deeply)") from None
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise PackageError(f"{package}: unexpected collection contents ({member}: {err!r})") from None
     finally:
@@ -85,7 +99,16 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
             any(DUMMY_NOTICE in field for note in notes.values() for field in note.fields):
         raise PackageError(f"{package}: only Anki's placeholder collection is inside (\"{DUMMY_NOTICE}\"); "
                            "the real one is missing")
-    return AnkiCollection(schema, notetypes, decks, notes, cards, revlog, unreadable)
+    return AnkiCollection(schema, notetypes, decks, notes, cards, revlog, unreadable, marks)
+
+
+def _refuse_hidden_queries(conn, package: str) -> None:
+    """Anki's collections hold tables and indexes only. A view in place of a table (an endless recursive query,
+    say) would run on every read, and a trigger on any write: both are refused before anything is read."""
+    found = conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') LIMIT 1").fetchone()
+    if found:
+        raise PackageError(f"{package}: refused: its collection holds a {found[0]} ({str(found[1])[:80]!r}), "
+                           "which Anki never writes")
 
 
 # Anki's columns hold integers, but SQLite keeps whatever a damaged or hand-made file puts there. The answer's
@@ -113,6 +136,21 @@ def _notetypes_11(conn) -> tuple[dict, dict]:
     return notetypes, deck_names
 
 
+def _deck_marks(conn, schema: int) -> dict[int, str]:
+    """Deck id -> the collection identity in its description, for the decks that carry one."""
+    if schema == 18:  # the description sits in the `kind` protobuf: the mark is found in its bytes
+        rows = conn.execute("SELECT id, kind FROM decks WHERE typeof(kind) = 'blob'")
+    else:
+        rows = ((deck.get("id"), str(deck.get("desc", "")).encode("utf-8", "replace"))
+                for deck in json.loads(conn.execute("SELECT decks FROM col").fetchone()[0]).values())
+    marks = {}
+    for deck, description in rows:
+        found = EXPORT_MARK.search(description) if isinstance(description, bytes) else None
+        if found and isinstance(deck, (int, str)) and str(deck).lstrip("-").isdigit():
+            marks[int(deck)] = found.group(1).decode()
+    return marks
+
+
 def _notetypes_18(conn) -> tuple[dict, dict]:
     """Schema 18: tables, with protobuf configs. Exported `fields`/`templates` may name note types not
     exported, so everything hangs off `notetypes`."""
@@ -130,6 +168,8 @@ def _notetypes_18(conn) -> tuple[dict, dict]:
                        tuple(templates.get(ntid, ())))
         for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes")
     }
+    if any(not isinstance(notetype.name, str) for notetype in notetypes.values()):
+        raise ValueError("a note type without a name")
     decks = {did: tuple(name.split(SEPARATOR)) for did, name in conn.execute("SELECT id, name FROM decks")}
     return notetypes, decks
 

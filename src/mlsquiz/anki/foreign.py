@@ -17,6 +17,7 @@ class ForeignDecks(NamedTuple):
     decks: list[dict]  # {"deck": {...}, "sections": [...], "cards": [...]}, as a deck file would hold them
     card_keys: dict[int, tuple[str, str]]  # Anki card id -> (mlsquiz deck id, card id)
     skipped: Counter  # reason -> how many Anki cards
+    anki_decks: dict[str, int]  # mlsquiz deck id -> the Anki id of the top-level deck it came from
 
 
 def slug(text: str) -> str:
@@ -47,16 +48,20 @@ class _Builder:
         self.collection = collection
         self.decks: dict[str, dict] = {}
         self.deck_ids: dict[str, str] = {}  # top-level Anki deck name -> mlsquiz deck id
+        self.anki_decks: dict[str, int] = {}  # mlsquiz deck id -> its top-level Anki deck's id
+        self.top_ids = {path[0]: deck for deck, path in collection.decks.items() if len(path) == 1}
         self.section_ids: dict[tuple, str] = {}
         self.entries: dict[tuple[str, str], dict] = {}
         self.card_keys: dict[int, tuple[str, str]] = {}
         self.skipped: Counter = Counter()
+        self.guid_notes: dict[str, int] = {}  # note GUID -> the first note holding it
 
     def deck_for(self, path: tuple[str, ...], anki_deck: int) -> tuple[dict, str]:
         top = path[0]
         if top not in self.deck_ids:
             wanted = "anki-" + (slug(top) or str(anki_deck))
             self.deck_ids[top] = wanted if wanted not in self.decks else f"{wanted}-{anki_deck}"
+            self.anki_decks[self.deck_ids[top]] = self.top_ids.get(top, anki_deck)
             self.decks[self.deck_ids[top]] = {
                 "deck": {"id": self.deck_ids[top], "name": top, "description": f"The Anki deck {top}",
                          "source": "Anki"},
@@ -71,6 +76,10 @@ class _Builder:
         return deck, self.section_ids[key]
 
     def add(self, card, note, notetype) -> None:
+        if self.guid_notes.setdefault(note.guid, note.id) != note.id:
+            # Anki keeps one note per GUID; a second would overwrite the first's card here.
+            self.skipped["cards of notes sharing another note's GUID (the first note kept)"] += 1
+            return
         deck, section = self.deck_for(self.collection.decks.get(card.deck) or ("Default",), card.deck)
         deck_id = deck["deck"]["id"]
         texts = dict(zip(notetype.fields, (html_to_text(f) for f in note.fields)))
@@ -128,6 +137,14 @@ class _Builder:
                 "explanation": self.explanation(notetype, texts, {*prompt_fields, *answer_fields})}
 
 
+def _refuse_guid(note) -> None:
+    """A note's GUID is its identity here (the card ids) and in Anki, which always writes one as text."""
+    from .package import PackageError
+
+    what = "no GUID (NULL)" if note.guid is None else f"a GUID that is {type(note.guid).__name__}, not text"
+    raise PackageError(f"the package's note {note.id} has {what}, which Anki never writes; nothing imported")
+
+
 def foreign_decks(collection, note_ids) -> ForeignDecks:
     """mlsquiz decks for the cards of the given (foreign) notes, in the collection's card order."""
     builder = _Builder(collection)
@@ -137,6 +154,8 @@ def foreign_decks(collection, note_ids) -> ForeignDecks:
             continue
         note = collection.notes.get(card.note)
         notetype = collection.notetypes.get(note.notetype) if note else None
+        if note is not None and not isinstance(note.guid, str):
+            _refuse_guid(note)
         if notetype is None:
             builder.skipped["cards of a missing note or note type"] += 1
             continue
@@ -144,4 +163,4 @@ def foreign_decks(collection, note_ids) -> ForeignDecks:
     decks = [deck for deck in builder.decks.values() if deck["cards"]]
     for deck in decks:  # the top level first, then sub-decks as Anki lists them (by name)
         deck["sections"].sort(key=lambda section: (section["id"] != TOP_SECTION, section["title"].casefold()))
-    return ForeignDecks(decks, builder.card_keys, builder.skipped)
+    return ForeignDecks(decks, builder.card_keys, builder.skipped, builder.anki_decks)

@@ -9,6 +9,10 @@ from ..clock import study_day
 
 GRADE_OF_BUTTON = {1: 2, 2: 3, 3: 4, 4: 5}  # Again, Hard, Good, Easy: Hard is a pass in Anki and stays one
 NOT_ANSWERS = {4: "manual schedule changes", 5: "reschedulings"}
+# Anki reads a log row's duration as an unsigned 32-bit number of ms and takes 0 for anything else
+# (rslib storage/revlog: `taken_millis: row.get(7).unwrap_or_default()`); so does mlsquiz, so 2^62 ms cannot
+# overflow a day's total later.
+MAX_ANSWER_MS = 2**32 - 1
 EARLIEST_MS, LATEST_MS = 946_684_800_000, 4_102_444_800_000  # 2000 to 2100: a log id is the answer's time in ms
 
 
@@ -29,8 +33,9 @@ class ImportedReview(NamedTuple):
     moment_ms: int
 
 
-def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview], Counter]:
-    """Map log entries (in time order) to reviews; also count what was skipped, and why."""
+def reviews_from_log(entries, rollover_hour: int, latest_ms: int = LATEST_MS) -> tuple[list[ImportedReview], Counter]:
+    """Map log entries (in time order) to reviews; also count what was skipped, and why. Answers after
+    `latest_ms` (now, plus a slack for clocks that disagree) have not happened yet: refused and counted."""
     reviews, skipped = [], Counter()
     # (study day, UTC text of the hour up to the minutes) per quarter hour: every zone's offset changes on one.
     quarters: dict[int, tuple[str, str]] = {}
@@ -43,6 +48,9 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
             continue
         if not EARLIEST_MS <= moment < LATEST_MS:
             skipped["log rows with an impossible time"] += 1
+            continue
+        if moment > latest_ms:
+            skipped["log rows later than now"] += 1
             continue
         quarter = quarters.get(moment // 900_000)
         if quarter is None:
@@ -60,8 +68,9 @@ def reviews_from_log(entries, rollover_hour: int) -> tuple[list[ImportedReview],
         # clock.utc_timestamp's form ('2026-03-01T09:00:00.000+00:00'), without a datetime per log row.
         within_hour = moment % 3_600_000
         reviewed_at = hour + _MINUTES_SECONDS[within_hour // 1000] + _MILLISECONDS[within_hour % 1000]
+        duration = time_ms if 0 < time_ms <= MAX_ANSWER_MS else 0
         # tuple.__new__: the NamedTuple's own constructor is a Python-level call, a third of this loop's time.
-        append(_new_tuple(ImportedReview, (reviewed_at, day, grade, kind, time_ms if time_ms and time_ms > 0 else 0,
+        append(_new_tuple(ImportedReview, (reviewed_at, day, grade, kind, duration,
                                            f"anki-{moment}", anki_card, moment)))
     return reviews, skipped
 

@@ -39,10 +39,14 @@ def unpacked_collection(path: str):
         raise PackageError(f"{path}: not a readable Anki package (damaged zip: {err})") from None
     except OSError as err:
         raise PackageError(f"{path}: cannot read ({err.strerror or err})") from None
+    from ..runtime.leftovers import sweep_temporary_copies, temporary_copy_prefix
+
+    sweep_temporary_copies()  # what a killed import left
     with archive:
         member = _choose_member(path, archive)
         try:
-            handle, unpacked = tempfile.mkstemp(prefix=".mlsquiz-anki-", suffix=".sqlite")
+            # The process id in the name: if this one is killed, the next run knows the copy is no one's.
+            handle, unpacked = tempfile.mkstemp(prefix=temporary_copy_prefix("anki"), suffix=".sqlite")
         except OSError as err:
             raise PackageError(f"{path}: cannot make a temporary file to unpack into ({err.strerror})") from None
         try:

@@ -16,6 +16,8 @@ COMMANDS = {
     "cards": ("mlsquiz.commands.collection:run_cards", "browse and search cards, or show one in full (cards show ID)", "mlsquiz cards --search sagemaker --answers"),
     "config": ("mlsquiz.commands.collection:run_config", "show or change settings such as new cards per day", "mlsquiz config new_per_day 15"),
     "doctor": ("mlsquiz.commands.collection:run_doctor", "check the collection file's integrity", "mlsquiz doctor"),
+    "backups": ("mlsquiz.commands.backups:run_backups", "list the backups kept before each bulk change (when, what change, size)", "mlsquiz backups"),
+    "restore": ("mlsquiz.commands.backups:run_restore", "put a backup back in the collection's place (the current state is kept as a backup first)", "mlsquiz restore 3"),
     "suspend": ("mlsquiz.commands.manage:run", "take cards out of sessions, counts and exports", "mlsquiz suspend b1 c1"),
     "unsuspend": ("mlsquiz.commands.manage:run", "bring suspended cards back", "mlsquiz unsuspend --tag leech-prone --yes"),
     "bury": ("mlsquiz.commands.manage:run", "take cards out of today's session only", "mlsquiz bury practice-price"),

@@ -8,6 +8,7 @@ from collections import Counter
 from ..errors import UsageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+FUTURE_SLACK_MS = 86_400_000  # a log row up to a day ahead of this clock is another machine's clock, not the future
 MLSQUIZ_NOTE_TYPE = "mlsquiz "  # the prefix of every note type mlsquiz exports
 
 
@@ -16,6 +17,9 @@ def import_by_content(args, context) -> int | None:
     from ..anki.package import looks_like_zip
     from ..deckfile.reading import file_head
 
+    to_toml = getattr(args, "to_toml", None)
+    if to_toml is not None and not to_toml.strip():
+        raise UsageError("--to-toml needs the name of the deck file to write")
     # Missing, unreadable or not a regular file (a FIFO must not block): b"", and the deck-file path reports it.
     head = file_head(args.file, len(SQLITE_HEADER))
     if looks_like_zip(head):
@@ -24,7 +28,7 @@ def import_by_content(args, context) -> int | None:
         from ..anki.package import PackageError
 
         raise PackageError(f"{args.file}: not an Anki package (not a zip file)")
-    if getattr(args, "to_toml", None) or getattr(args, "with_progress", False):
+    if to_toml is not None or getattr(args, "with_progress", False):
         raise UsageError("--to-toml and --with-progress go with an Anki package (.apkg or .colpkg)")
     if head == SQLITE_HEADER:
         from .merge import run_merge
@@ -55,11 +59,20 @@ def classify_notes(package, own_guids: set[str]) -> tuple[list, list, list]:
 
 
 def run_anki_import(args, context) -> int:
+    from ..runtime.interrupts import signals_interrupt
+
+    with signals_interrupt():  # SIGTERM and SIGHUP as Ctrl-C: the unpacked copy is removed on every way out
+        return _run_anki_import(args, context)
+
+
+def _run_anki_import(args, context) -> int:
     from ..anki.collection import read_package
     from ..runtime.gc_pause import collector_paused
     from ..terminal.progress import SHOW_FROM_BYTES, progress
 
     path = args.file
+    if getattr(args, "to_toml", None) is not None:  # refused before any work, as `export -o` does
+        check_toml_target(args.to_toml, context.db_path, getattr(args, "force", False))
     with progress(f"importing {os.path.basename(path)}", os.path.getsize(path), SHOW_FROM_BYTES) as bars, \
             collector_paused():
         bars.stage("reading the package", None)
@@ -74,37 +87,42 @@ def _import_package(args, context, path, package, bars) -> str:
     from ..anki.history import folds_ahead, reviews_by_card, reviews_from_log
     from ..runtime.forked import forked
     from ..runtime.lifetime import keep_until_exit
-    from ..store.anki_import import apply_anki_import, own_card_rows
+    from ..store.anki_import import apply_anki_import, collection_identity, own_card_rows
     from ..store.memory import replay_scheduling
 
     collection = context.open_collection()
     try:
         keys = own_card_keys(own_card_rows(collection))
         own, stranger, foreign = classify_notes(package, {guid for guid, _ in keys})
-        if getattr(args, "to_toml", None):
-            tables, _, deck_skipped = _foreign_decks(package, foreign, path, parse=False)
-            return write_toml(args, path, tables, _skipped(deck_skipped, stranger))
+        if getattr(args, "to_toml", None) is not None:
+            tables, _, deck_skipped, _ = _foreign_decks(package, foreign, path, parse=False)
+            return write_toml(args, path, tables, _skipped(deck_skipped, stranger), context.db_path)
         with_progress, own_notes = getattr(args, "with_progress", False), set(own)
         # The decks are built (HTML to text, every card checked) in a second process while this one maps the log
         # and folds each card's reviews: two cores, each about a third of a second for 10,000 notes.
         with forked(_foreign_decks, package, foreign, path, True) as building:
             bars.stage("reading the review log", None)
-            reviews, log_skipped = reviews_from_log(package.revlog, context.settings(collection)["rollover_hour"])
+            reviews, log_skipped = reviews_from_log(package.revlog, context.settings(collection)["rollover_hour"],
+                                                    int(context.now.timestamp() * 1000) + FUTURE_SLACK_MS)
             by_card = reviews_by_card(reviews)
             scheduling = replay_scheduling(collection.conn)
             folds = {}
             if scheduling is None or scheduling.scheduler != "fsrs":  # FSRS intervals need stored memory
                 folds = folds_ahead(by_card, _answerable(package, own_notes, set(foreign) if with_progress else ()))
-            decks, card_keys, deck_skipped = building.result()
+            decks, card_keys, deck_skipped, anki_decks = building.result()
         skipped = _skipped(deck_skipped, stranger)
         skipped.update(log_skipped)
         if package.unreadable_log_rows:
             skipped["log rows whose time is not a whole number"] += package.unreadable_log_rows
+        ours = decks_exported_here(package, collection_identity(collection))
         own_answers, foreign_answers = split_reviews(by_card, package, own_notes, keys, card_keys, with_progress,
-                                                     skipped)
+                                                     skipped, ours)
         with open(path, "rb") as package_file:  # the decks' file_hash: the file they came from, as for deck files
             digest = hashlib.file_digest(package_file, "sha256").hexdigest()
-        figures = apply_anki_import(collection, decks, digest, own_answers, foreign_answers, folds, bars)
+        from ..store.backup import backup_before
+
+        backup_before(collection, f"import {os.path.basename(path)}", context.now)
+        figures = apply_anki_import(collection, decks, digest, own_answers, foreign_answers, folds, bars, anki_decks)
     finally:
         collection.close()
     keep_until_exit(package, reviews, by_card, folds, decks, own_answers, foreign_answers)
@@ -112,13 +130,13 @@ def _import_package(args, context, path, package, bars) -> str:
 
 
 def _foreign_decks(package, foreign: list, path: str, parse: bool) -> tuple:
-    """(decks, Anki card id -> (deck id, card id), Counter of what was skipped): the decks as tables (the
-    --to-toml file's) or, with `parse`, as checked mlsquiz Decks."""
+    """(decks, Anki card id -> (deck id, card id), Counter of what was skipped, deck id -> Anki deck id): the
+    decks as tables (the --to-toml file's) or, with `parse`, as checked mlsquiz Decks."""
     from ..anki.foreign import foreign_decks
 
     mapped = foreign_decks(package, foreign)
     decks = [parse_foreign_deck(deck, path) for deck in mapped.decks] if parse else mapped.decks
-    return decks, mapped.card_keys, mapped.skipped
+    return decks, mapped.card_keys, mapped.skipped, mapped.anki_decks
 
 
 def _skipped(deck_skipped, stranger: list) -> Counter:
@@ -133,10 +151,21 @@ def _answerable(package, own: set, foreign) -> list[int]:
     return [card.id for card in package.cards if card.note in own or card.note in foreign]
 
 
-def split_reviews(by_card: dict, package, own: set, keys: dict, foreign_keys: dict, with_progress: bool, skipped):
+def decks_exported_here(package, identity: str | None) -> set[int]:
+    """The package's Anki decks that this collection's own export made (marked so, or under a deck marked so)."""
+    if identity is None:
+        return set()
+    by_path = {path: deck for deck, path in package.decks.items()}
+    return {deck for deck, path in package.decks.items()
+            if any(package.deck_marks.get(by_path.get(path[:depth])) == identity for depth in range(1, len(path) + 1))}
+
+
+def split_reviews(by_card: dict, package, own: set, keys: dict, foreign_keys: dict, with_progress: bool, skipped,
+                  ours: set | None = None):
     """(card row id, Anki card id, its reviews) for mlsquiz's own cards and ((deck id, card id), Anki card id,
     its reviews) for foreign ones, from the reviews by Anki card; what cannot or should not come is counted in
-    `skipped`."""
+    `skipped`. Reviews of mlsquiz's own cards come without `with_progress` only from the decks in `ours` (those
+    this collection exported): another learner's package holds the same notes, but their answers."""
     cards = {card.id: card for card in package.cards}
     own_answers, foreign_answers = [], []
     for anki_card, reviews in by_card.items():
@@ -147,6 +176,8 @@ def split_reviews(by_card: dict, package, own: set, keys: dict, foreign_keys: di
             rowid = keys.get((package.notes[card.note].guid, card.ord))
             if rowid is None:
                 skipped["reviews of mlsquiz cards not in this collection"] += len(reviews)
+            elif not with_progress and card.deck not in (ours or ()):
+                skipped["reviews not exported by this collection (add --with-progress to bring them)"] += len(reviews)
             else:
                 own_answers.append((rowid, anki_card, reviews))
         elif anki_card in foreign_keys:
@@ -173,14 +204,47 @@ def summary_line(path: str, notes: int, own: int, foreign: int, figures: dict, s
             + f"; {figures['merged']} reviews merged")
     if figures["known"]:
         line += f" ({figures['known']} already known)"
+    if figures.get("decks"):
+        line += f"; deck{'s' if len(figures['decks']) > 1 else ''} {', '.join(figures['decks'])}"
     if skipped:
         line += "; skipped: " + ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
     return line
 
 
-def write_toml(args, path: str, decks: list[dict], skipped: Counter) -> str:
+def check_toml_target(target: str, collection_path: str, force: bool):
+    """The rules of `export -o` (anki.export.check_target) for the deck file --to-toml writes: never the
+    collection, its files, links, devices, FIFOs or folders; an existing file that is not a deck file, or is
+    read-only, only with `force`. The target's stat if a file will be replaced."""
+    from ..anki.export import check_target
+    from ..errors import MlsquizError
+
+    status = check_target(target, collection_path, force=True)  # what no --force may replace
+    if status is not None and not force:
+        if not status.st_mode & 0o222:
+            raise MlsquizError(f"{target}: is read-only; add --force to replace it")
+        if not is_deck_file(target):
+            raise MlsquizError(f"{target}: exists and is not a deck file; add --force to replace it")
+    return status
+
+
+def is_deck_file(path: str) -> bool:
+    """A TOML file with a [deck] table (read within the deck-file reader's bounds)."""
+    import tomllib
+
+    from ..deckfile.reading import deck_text, read_deck_bytes
+    from ..errors import MlsquizError
+
+    try:
+        data = tomllib.loads(deck_text(read_deck_bytes(path), path))
+    except (MlsquizError, OSError, ValueError, RecursionError):  # too large, not UTF-8, not TOML
+        return False
+    return isinstance(data.get("deck"), dict)
+
+
+def write_toml(args, path: str, decks: list[dict], skipped: Counter, collection_path: str) -> str:
     import tempfile
 
+    from ..anki.export import _move_into_place
     from ..anki.toml_writer import deck_toml
     from ..errors import MlsquizError
 
@@ -195,16 +259,19 @@ def write_toml(args, path: str, decks: list[dict], skipped: Counter) -> str:
     if skipped:
         note += "\nSkipped: " + ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
     parse_foreign_deck(deck, path)  # never write a file that `mlsquiz import` would refuse
+    # Checked again now that the deck is known: what was there may have changed during the reading.
+    replacing = check_toml_target(args.to_toml, collection_path, getattr(args, "force", False))
     target = os.path.abspath(args.to_toml)
     partial = None
     try:
         handle, partial = tempfile.mkstemp(prefix=".mlsquiz-", suffix=".toml.part", dir=os.path.dirname(target))
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(deck_toml(deck, note))
-        os.replace(partial, target)
+        _move_into_place(partial, target, replacing)  # export's: never over what appeared or changed meanwhile
     except OSError as err:
+        raise MlsquizError(f"{args.to_toml}: cannot write ({err.strerror or err})") from None
+    finally:
         if partial and os.path.exists(partial):
             os.remove(partial)
-        raise MlsquizError(f"{args.to_toml}: cannot write ({err.strerror or err})") from None
     return (f"{args.to_toml}: deck {deck['deck']['id']!r} with {len(deck['cards'])} entries "
             f"(import it with 'mlsquiz import {args.to_toml}')")

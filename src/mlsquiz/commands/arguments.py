@@ -43,11 +43,17 @@ def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--bundled", action="store_true",
                          help="(instead of FILE) go back to the deck shipped with mlsquiz, over your own version")
         sub.add_argument("--with-progress", action="store_true",
-                         help="Anki package: bring other decks' review history too (mlsquiz's own always comes)")
+                         help="Anki package: bring review history this collection did not export too "
+                              "(other decks', another learner's)")
         sub.add_argument("--to-toml", metavar="DECK.toml",
                          help="Anki package: write its deck as a deck file instead of importing it")
+        sub.add_argument("--force", action="store_true",
+                         help="--to-toml: replace an existing file that is not a deck file, or is read-only")
     elif name == "check":
         sub.add_argument("files", metavar="FILE", nargs="+", help="deck files (TOML)")
+        sub.add_argument("--strict", action="store_true",
+                         help="exit 1 on quality warnings too (answers guessable by position or length, giveaways, "
+                              "near-duplicate prompts, shared typed answers, missing links)")
     elif name == "cards":
         sub.add_argument("what", nargs="*", metavar="show ID", help="one card in full, with its review history")
         sub.add_argument("--deck", **deck)
@@ -76,6 +82,11 @@ def add_command_arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("key", nargs="?", metavar="KEY", help="setting to show or change")
         sub.add_argument("value", nargs="?", metavar="VALUE", help="new value")
         sub.add_argument("--json", action="store_true", help="print the settings as JSON")
+    elif name == "backups":
+        sub.add_argument("--json", action="store_true", help="print the backups as JSON")
+    elif name == "restore":
+        sub.add_argument("id", metavar="ID", help="the backup's id (see 'mlsquiz backups')")
+        sub.add_argument("-y", "--yes", action="store_true", help="do not ask before replacing the collection")
 
 
 def build_parser(commands: dict, only: str | None = None) -> Parser:

@@ -11,19 +11,32 @@ from ..terminal.render import shorten, table, terminal_safe
 
 
 def run_check(args, context) -> int:
-    from ..deckfile.reading import load_deck
+    """Every problem of each file (exit 1), then the quality warnings of each valid one (exit 1 with --strict)."""
+    from ..deckfile.quality import quality_warnings
+    from ..deckfile.reading import deck_text, parse_deck, read_deck_bytes
 
     failed = 0
     for name in args.files:
         try:
-            deck = load_deck(name)
+            raw = read_deck_bytes(name)
+            deck = parse_deck(raw, name)
         except DeckError as err:
             for problem in err.problems:
                 print(terminal_safe(problem, keep_newlines=False), file=sys.stderr)
             failed += 1
+            continue
+        warnings = quality_warnings(deck, deck_text(raw, name))
+        for line, message in warnings:
+            print(terminal_safe(f"{name}:{line}: warning: {message}", keep_newlines=False), file=sys.stderr)
+        count = len(deck.cards)
+        summary = f"deck {deck.id!r} with {count} card{'' if count == 1 else 's'}"
+        if warnings:
+            summary += f", {len(warnings)} warning{'' if len(warnings) == 1 else 's'}"
+        if warnings and args.strict:
+            failed += 1
+            print(terminal_safe(f"{name}: not ok with --strict, {summary}"))
         else:
-            count = len(deck.cards)
-            print(terminal_safe(f"{name}: ok, deck {deck.id!r} with {count} card{'' if count == 1 else 's'}"))
+            print(terminal_safe(f"{name}: ok, {summary}"))
     return 1 if failed else 0
 
 
@@ -46,8 +59,10 @@ def run_import(args, context) -> int:
         if known:  # the very same file was imported before: nothing to parse or write
             print(f"{path}: deck {known!r} is already up to date")
             return 0
+        from ..store.backup import backup_before
         from ..terminal.progress import progress
 
+        backup_before(collection, f"import {path.name}", context.now)
         # The size only decides whether a bar is worth showing: a byte count is near enough and costs nothing.
         with progress(f"importing {path.name}", raw.count(b"[[cards]]")) as bars:
             deck = parse_deck(raw, str(path), bars)
@@ -67,8 +82,8 @@ def import_counts(summary) -> str:
 
 
 def import_bundled(args, context) -> int:
-    """`mlsquiz import --bundled`: the shipped deck again, progress kept by card id."""
-    from ..store.bundled import import_shipped_deck
+    """`mlsquiz import --bundled`: the shipped decks again, progress kept by card id."""
+    from ..store.bundled import import_shipped_decks
 
     if args.file is not None:
         raise UsageError("give either a FILE or --bundled, not both")
@@ -76,10 +91,14 @@ def import_bundled(args, context) -> int:
         raise UsageError("import needs a FILE (or --bundled for the deck shipped with mlsquiz)")
     collection = context.open_collection(sync_bundled=False)
     try:
-        summary = import_shipped_deck(collection)
+        from ..store.backup import backup_before
+
+        backup_before(collection, "import --bundled", context.now)
+        summaries = import_shipped_decks(collection)
     finally:
         collection.close()
-    print(f"bundled deck {summary.deck_id!r}: {import_counts(summary)}")
+    for summary in summaries:
+        print(f"bundled deck {summary.deck_id!r}: {import_counts(summary)}")
     return 0
 
 
@@ -119,15 +138,21 @@ def require_deck(collection, deck_id: str | None) -> None:
         raise UsageError(f"no deck {deck_id!r} in {collection.path} (see 'mlsquiz decks')")
 
 
+MAX_SEARCH_CHARACTERS = 1_000
+
+
 def run_cards(args, context) -> int:
     """`mlsquiz cards [filters]`, or `mlsquiz cards show ID`."""
     from ..deckfile.model import answer_text
     from ..store.manage import browse_rows, card_history, find_cards
-    from .browse import STATES, card_tables, show_card, terminal_width
+    from .browse import STATES, card_json, card_tables, show_card, terminal_width
 
     showing = _card_to_show(args.what)
     if args.state is not None and args.state not in STATES:
         raise UsageError(f"unknown state {args.state!r} (known: {', '.join(STATES)})")
+    if args.search is not None and len(args.search) > MAX_SEARCH_CHARACTERS:
+        raise UsageError(f"--search is {len(args.search):,} characters long; search for at most "
+                         f"{MAX_SEARCH_CHARACTERS:,} (a word or a phrase of the card)")
     collection = context.open_collection()
     try:
         require_deck(collection, args.deck)
@@ -165,7 +190,7 @@ def run_cards(args, context) -> int:
     if showing:
         card = {**cards[0], "content": json.loads(rows[0]["content"])}
         if args.json:
-            print(json.dumps({**cards[0], "history": [dict(h) for h in history]}, indent=2))
+            print(json.dumps(card_json(card, history), indent=2))
         else:
             print(show_card(card, history, terminal_width()))
         return 0
@@ -207,6 +232,10 @@ def run_config(args, context) -> int:
         raise UsageError(f"unknown setting {args.key!r} (known: {', '.join(DEFAULTS)})")
     collection = context.open_collection()
     try:
+        if args.value is not None and args.key in ("scheduler", "desired_retention", "rollover_hour"):
+            from ..store.backup import backup_before
+
+            backup_before(collection, f"config {args.key} {value}", context.now)
         if args.value is not None and args.key in ("scheduler", "desired_retention"):
             from ..store.reschedule import write_schedule_setting
 

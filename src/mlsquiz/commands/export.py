@@ -24,10 +24,10 @@ def choose_deck(collection, requested: str | None) -> str:
 
 
 def run(args, context) -> int:
-    from ..anki.export import anki_identity, build_package, check_target, write_package
+    from ..anki.export import anki_identity, build_package, check_target, mark_package, write_package
     from ..store.decks import deck_row
     from ..store.export_rows import export_cards, export_reviews
-    from .quiz import card_dict
+    from .quiz import card_dict, plural
 
     if args.output:  # refused before any work (the default name is checked once the deck is known)
         check_target(args.output, context.db_path, args.force)
@@ -40,6 +40,9 @@ def run(args, context) -> int:
         from ..store.memory import anki_fsrs_data
 
         fsrs = anki_fsrs_data(collection.conn, deck_id) if args.with_progress else None  # None under SM-2
+        from ..store.anki_import import collection_identity
+
+        identity = collection_identity(collection, create=True)
     finally:
         collection.close()
     target = args.output or f"{deck_id}.apkg"
@@ -59,11 +62,14 @@ def run(args, context) -> int:
             for review in reviews:
                 history.setdefault(key[review["card_id"]], []).append(dict(review))
             progress_hook = progress_writer(by_guid, history, fsrs)
+        progress_hook = mark_package(identity, progress_hook)  # so its reviews come home (import of it here)
         bars.stage("writing the package", None)  # genanki writes it in one call
         # Notes carry the export moment as their modification time: Anki updates a note only from a newer one.
         write_package(package, target, context.now.timestamp(), progress_hook, replacing)
     studied = sum(1 for card in cards if card["last_review"] is not None)
     extra = f", {studied} with their schedule and {len(reviews)} reviews" if args.with_progress else ""
     replaced = " (replaced the earlier file)" if replacing else ""
-    print(f"{os.path.abspath(target)}: {len(cards)} notes, {len(cards)} cards{extra}{replaced}")
+    # A cloze entry's deletions are cards of one note in Anki (anki_identity: one GUID, an ordinal each).
+    notes = len({anki_identity(deck_id, card["card_id"], card["type"])[0] for card in cards})
+    print(f"{os.path.abspath(target)}: {plural(notes, 'note')}, {plural(len(cards), 'card')}{extra}{replaced}")
     return 0

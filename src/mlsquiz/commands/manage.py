@@ -67,7 +67,10 @@ def run(args, context) -> int:
             changed = manage.set_flag(collection, ids, "buried_until", None)
         else:
             from .. import clock
+            from ..store.backup import backup_before
 
+            if len(cards) > 1 or args.deck or args.section or args.tag:  # a bulk forget: keep a way back
+                backup_before(collection, f"forget {plural(len(cards))}", context.now)
             changed = manage.forget(collection, ids, clock.utc_timestamp(context.now), context.today(collection))
     finally:
         collection.close()

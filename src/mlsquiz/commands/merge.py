@@ -4,6 +4,13 @@ import os
 
 
 def run_merge(args, context) -> int:
+    from ..runtime.interrupts import signals_interrupt
+
+    with signals_interrupt():  # SIGTERM and SIGHUP as Ctrl-C: the private copy is removed on every way out
+        return _run_merge(args, context)
+
+
+def _run_merge(args, context) -> int:
     from ..store.merge import merge_collection, readable_copy
 
     path = args.file
@@ -14,11 +21,14 @@ def run_merge(args, context) -> int:
                 print(f"{path}: is this collection itself; nothing to merge")
                 return 0
             from ..runtime.gc_pause import collector_paused
+            from ..store.backup import backup_before
+
+            backup_before(collection, f"merge of {os.path.basename(path)}", context.now)
             from ..terminal.progress import SHOW_FROM_BYTES, progress
 
             with progress(f"merging {os.path.basename(path)}", os.path.getsize(copy), SHOW_FROM_BYTES) as bars, \
                     collector_paused():
-                figures = merge_collection(collection, copy, bars)
+                figures = merge_collection(collection, copy, bars, name=path)
         finally:
             collection.close()
     print(f"{path}: merged: {figures['decks']} decks and {figures['cards']} cards added, "

@@ -124,8 +124,11 @@ def exam_notices(collection, deck_ids: set) -> list[str]:
     from ..exam.status import exam_notice
     from ..store.decks import deck_has_reviews, deck_meta
 
-    return [line for deck_id in sorted(deck_ids) if not deck_has_reviews(collection, deck_id)
-            for line in exam_notice(deck_meta(collection, deck_id))]
+    from ..terminal.render import terminal_safe
+
+    # deck text ([deck.exam] name, code, successors, note): made terminal-safe here, where the notice is made
+    return [terminal_safe(line, keep_newlines=False) for deck_id in sorted(deck_ids)
+            if not deck_has_reviews(collection, deck_id) for line in exam_notice(deck_meta(collection, deck_id))]
 
 
 def answer_saver(collection, now: datetime.datetime, today: datetime.date, settings: dict, leech_found):
@@ -135,35 +138,38 @@ def answer_saver(collection, now: datetime.datetime, today: datetime.date, setti
 
     from .. import clock
     from ..scheduling import sm2
-    from ..store import manage, study
+    from ..store import study
 
     origin = time.monotonic()
+    leech = (settings["leech_lapses"], settings["leech_action"] == "suspend")
 
     def save(step, grade: int, answer_ms: int) -> int:
         moment = now + datetime.timedelta(seconds=time.monotonic() - origin)
         schedule = (lambda state: sm2.review(state, grade, today)) if step.kind == "review" else None
-        review_id = study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
-                                        today, answer_ms, schedule).review_id
-        if step.kind == "review" and grade < 3:
-            lapses = manage.mark_leech(collection, step.card["id"], settings["leech_lapses"],
-                                       settings["leech_action"] == "suspend")
-            if lapses is not None:
-                leech_found(step.card, lapses)
-        return review_id
+        # One transaction with the leech tag: a busy collection leaves nothing half-saved to give again.
+        with collection.waiting_at_most(ANSWER_LOCK_WAIT_MS):
+            saved = study.record_answer(collection, step.card["id"], grade, step.kind, clock.utc_timestamp(moment),
+                                        today, answer_ms, schedule, leech)
+        if saved.leech_lapses is not None:
+            leech_found(step.card, saved.leech_lapses)
+        return saved.review_id
 
     return save
 
 
+# How long one try to save an answer waits for another program's write lock before the quiz says so and tries
+# again (study/quiz.py): the learner hears of a busy collection within seconds, not after the busy timeout.
+ANSWER_LOCK_WAIT_MS = 2_000
+
+
 def answer_undoer(collection, settings: dict):
     """`undo(review id)`: the answer taken back, and the leech tag it may have brought with it."""
-    from ..store import manage, study
+    from ..store import study
 
     def undo(review_id: int) -> str | None:
-        card = manage.card_of_review(collection, review_id)
-        note = study.undo_review(collection, review_id)  # a line when another terminal answered the card since
-        if card is not None:
-            manage.unmark_leech(collection, card, settings["leech_lapses"])
-        return note
+        with collection.waiting_at_most(ANSWER_LOCK_WAIT_MS):
+            # a line when another terminal answered the card since
+            return study.undo_review(collection, review_id, settings["leech_lapses"])
 
     return undo
 

@@ -62,11 +62,15 @@ def _can_fork() -> bool:
 
 def _start(pending: _Pending) -> None:
     reader, writer = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: work, report, and leave without running any of the parent's clean-up
         try:
             os.close(reader)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child; the parent reports it
+            from .interrupts import default_signals_in_child
+
+            default_signals_in_child()  # Ctrl-C, SIGTERM, SIGHUP stop the child; the parent reports it
+            _die_with(parent)
             data = pickle.dumps(pending.work(*pending.args), pickle.HIGHEST_PROTOCOL)
             with open(writer, "wb") as pipe:
                 pipe.write(data)
@@ -74,6 +78,22 @@ def _start(pending: _Pending) -> None:
             os._exit(0)
     os.close(writer)
     pending.pid, pending.reader = pid, reader
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """The child ends when its parent does, even by SIGKILL (no parent is left to kill it, and its work would
+    go on at full CPU for no one): Linux sends it SIGKILL then. A parent already gone: end now."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the result pipe still tells a parent that died, when the child writes
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _read_all(fd: int) -> bytes:

@@ -6,6 +6,7 @@ exists: a file whose writer still runs (even another mlsquiz in another terminal
 import contextlib
 import os
 import re
+import shutil
 
 
 def process_alive(pid: int) -> bool:
@@ -36,7 +37,29 @@ def remove_stale(folder: str, pattern: re.Pattern) -> list[str]:
         pid = int(found.group("pid"))
         if pid == os.getpid() or process_alive(pid):
             continue  # our own files may be in use by another thread
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
-            os.remove(os.path.join(folder, name))
+        path = os.path.join(folder, name)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError, PermissionError):
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)  # a private folder of copies (a merge's)
+            else:
+                os.remove(path)
             removed.append(name)
     return removed
+
+
+# What an import or merge unpacks or copies into $TMPDIR (anki/package.py, store/merge.py), named with the
+# writer's process id: a copy of up to 2 GiB that a SIGKILL left there is removed by the next import or merge.
+TEMPORARY_COPY = re.compile(r"^\.?mlsquiz-(?:anki|merge)-(?P<pid>\d+)-[A-Za-z0-9_]+(?:\.sqlite)?"
+                            r"(?:-journal|-wal|-shm)?$")
+
+
+def temporary_copy_prefix(kind: str) -> str:
+    """The name start of a temporary copy (`kind` "anki" or "merge"), as TEMPORARY_COPY recognises it."""
+    return f"{'.' if kind == 'anki' else ''}mlsquiz-{kind}-{os.getpid()}-"
+
+
+def sweep_temporary_copies() -> list[str]:
+    """Remove the copies in $TMPDIR whose import or merge was killed; one listing of the folder."""
+    import tempfile
+
+    return remove_stale(tempfile.gettempdir(), TEMPORARY_COPY)

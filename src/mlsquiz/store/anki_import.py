@@ -20,6 +20,21 @@ class _Within:
         yield self.conn
 
 
+COLLECTION_ID_KEY = "collection_id"  # a config row: this collection's identity, written into its exports
+
+
+def collection_identity(collection, create: bool = False) -> str | None:
+    """This collection's identity (32 hex digits), made on first use if `create`; a merge never copies it."""
+    row = collection.conn.execute("SELECT value FROM config WHERE key = ?", (COLLECTION_ID_KEY,)).fetchone()
+    if row is not None or not create:
+        return row[0] if row else None
+    import secrets
+
+    with collection.transaction() as conn:
+        conn.execute("INSERT OR IGNORE INTO config (key, value) VALUES (?, ?)", (COLLECTION_ID_KEY, secrets.token_hex(16)))
+        return conn.execute("SELECT value FROM config WHERE key = ?", (COLLECTION_ID_KEY,)).fetchone()[0]
+
+
 def own_card_rows(collection) -> list:
     """Every mlsquiz card with what its Anki identity is computed from."""
     return collection.conn.execute("SELECT id, deck, card_id, type FROM cards").fetchall()
@@ -49,12 +64,14 @@ def _is_known_answer(moments: list[int], moment_ms: int) -> bool:
     return any(abs(moment_ms - known) <= SAME_ANSWER_MS for known in moments)
 
 
-def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_answers, folds=None, bars=None) -> dict:
+def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_answers, folds=None, bars=None,
+                      anki_decks=None) -> dict:
     """Import `decks` (mlsquiz Decks) and merge reviews, then replay the states of every card that gained one.
 
     own_answers: (card row id, Anki card id, its ImportedReviews); foreign_answers: ((deck id, card id), Anki
     card id, its ImportedReviews). `folds` (Anki card id -> history.folds_ahead's) spares add_reviews the replay
-    of cards answered only in this package."""
+    of cards answered only in this package. `anki_decks` (deck id -> its Anki deck id) gives each deck its
+    identity in this collection (decks.anki_deck_identities) before anything is written."""
     from .bulk import bulk_state_changes
     from .decks import import_deck
     from .replay import add_reviews
@@ -64,6 +81,9 @@ def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_an
     state_changes = sum(len(deck.cards) for deck in decks) + len(own_answers)
     # Every card the reviews point at is read or written in this transaction: no lookup per row.
     with collection.transaction(check_references=False) as conn, bulk_state_changes(conn, state_changes):
+        if anki_decks is not None:
+            decks, foreign_answers = _with_identities(conn, decks, foreign_answers, anki_decks)
+        figures["decks"] = [deck.id for deck in decks]
         for deck in decks:
             summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars)
             figures["added"] += summary.added
@@ -89,6 +109,20 @@ def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_an
         add_reviews(conn, by_card, bars, ahead)
         figures["merged"] = merged
     return figures
+
+
+def _with_identities(conn, decks, foreign_answers, anki_decks: dict) -> tuple[list, list]:
+    """The decks under the ids they have in this collection, each marked with the Anki deck it came from."""
+    import dataclasses
+
+    from .decks import anki_deck_identities
+
+    ids = anki_deck_identities(conn, [(deck.id, anki_decks[deck.id], [card.id for card in deck.cards])
+                                      for deck in decks])
+    decks = [dataclasses.replace(deck, id=ids[deck.id], meta={**deck.meta, "anki": {"deck": anki_decks[deck.id]}})
+             for deck in decks]
+    return decks, [((ids.get(deck, deck), card), anki_card, reviews)
+                   for (deck, card), anki_card, reviews in foreign_answers]
 
 
 def _by_card(answered) -> list[tuple[int, list]]:

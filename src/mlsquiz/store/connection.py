@@ -6,7 +6,7 @@ import sqlite3
 import stat
 import sys
 
-from ..errors import CollectionError
+from ..errors import CollectionBusy, CollectionError
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,7 +47,7 @@ class Collection:
         if not check_references:
             self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             try:
                 yield self.conn
             except BaseException:
@@ -58,6 +58,26 @@ class Collection:
         finally:
             if not check_references:
                 self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _begin_immediate(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if not getattr(err, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise
+            raise CollectionBusy(f"{self.path}: the collection is busy: another program (another mlsquiz: an import "
+                                 "or a merge?) holds its write lock; nothing was changed, try again when it is "
+                                 "done") from None
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, milliseconds: int):
+        """Writers in this block wait at most this long for another's write lock (then CollectionBusy), so the quiz
+        can tell the learner and try again instead of freezing for the whole busy timeout."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def sqlite_utils_db(self):
         """The same connection wrapped by sqlite-utils, for the paths that create, migrate or upsert."""

@@ -41,7 +41,9 @@ def create(path: str, populate=None) -> None:
         raise CollectionError(f"{path}: cannot create the collection ({err.strerror})") from None
     finally:
         for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
-            with contextlib.suppress(FileNotFoundError):
+            # OSError, not just FileNotFoundError: on a read-only file system even a missing file is EROFS, and
+            # the error that brought us here is the one to report; a real leftover is swept by the next run.
+            with contextlib.suppress(OSError):
                 os.remove(leftover)
 
 

@@ -1,5 +1,6 @@
 """Decks and cards in the collection: importing (upsert by card id, retiring what a file dropped) and listing."""
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -91,6 +92,46 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars
         conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", to_retire)
     return ImportSummary(deck.id, added=len(inserts), updated=edited, retired=len(to_retire),
                          unchanged=len(deck.cards) - len(inserts) - edited)
+
+
+def anki_deck_identities(conn, decks: list[tuple[str, int, list[str]]]) -> dict[str, str]:
+    """The mlsquiz deck id each deck of an Anki import goes to, from (proposed id, its Anki deck id, its card ids).
+
+    An existing deck is the same deck only if it holds some of these notes (card ids come from note GUIDs) and
+    came from the same Anki deck (or, imported before origins were kept, from no other). Unrelated packages whose
+    notes sit in Anki's "Default" deck, or a deck file that happens to be named `anki-default`, never share an id:
+    the newcomer gets the proposed id with a digest of its Anki deck and notes."""
+    taken = {row[0] for row in conn.execute("SELECT id FROM decks")}
+    chosen: dict[str, str] = {}
+    for proposed, anki_deck, card_ids in decks:
+        found = _same_anki_deck(conn, anki_deck, card_ids, set(chosen.values()))
+        if found is None:
+            digest = hashlib.sha256("\x1f".join([str(anki_deck), *sorted(card_ids)]).encode()).hexdigest()
+            found, length = proposed, 8
+            while found in taken or found in chosen.values():
+                found = f"{proposed}-{digest[:length]}" if length <= len(digest) else f"{proposed}-{digest}-{length}"
+                length += 4
+        chosen[proposed] = found
+    return chosen
+
+
+def _same_anki_deck(conn, anki_deck: int, card_ids: list[str], claimed: set[str]) -> str | None:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS anki_deck_cards (card_id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.anki_deck_cards")
+    conn.executemany("INSERT OR IGNORE INTO temp.anki_deck_cards VALUES (?)", ((card,) for card in card_ids))
+    rows = conn.execute(
+        """SELECT c.deck, d.meta, count(*) AS shared FROM cards c JOIN decks d ON d.id = c.deck
+           WHERE c.card_id IN (SELECT card_id FROM temp.anki_deck_cards) GROUP BY c.deck ORDER BY shared DESC, c.deck"""
+    ).fetchall()
+    for deck, meta, _ in rows:
+        try:
+            origin = json.loads(meta or "{}").get("anki")
+        except (ValueError, AttributeError):
+            continue
+        legacy = origin is None and deck.startswith("anki-")
+        if deck not in claimed and (legacy or isinstance(origin, dict) and origin.get("deck") == anki_deck):
+            return deck
+    return None
 
 
 def deck_rows(collection) -> list:

@@ -96,19 +96,28 @@ def mark_leech(collection, card: int, threshold: int, suspend: bool) -> int | No
     """Tag the card a leech (and suspend it) once its lapses reach `threshold`; returns its lapses if it was
     tagged now, None otherwise (not a leech, or tagged before)."""
     with collection.transaction() as conn:
-        row = conn.execute("SELECT lapses, leech FROM card_state WHERE card = ?", (card,)).fetchone()
-        if row is None or row["leech"] or row["lapses"] < threshold:
-            return None
-        conn.execute("UPDATE card_state SET leech = 1, suspended = max(suspended, ?) WHERE card = ?",
-                     (int(suspend), card))
+        return tag_leech(conn, card, threshold, suspend)
+
+
+def tag_leech(conn, card: int, threshold: int, suspend: bool) -> int | None:
+    """mark_leech inside a transaction already open (an answer tags its card in the transaction that saves it)."""
+    row = conn.execute("SELECT lapses, leech FROM card_state WHERE card = ?", (card,)).fetchone()
+    if row is None or row["leech"] or row["lapses"] < threshold:
+        return None
+    conn.execute("UPDATE card_state SET leech = 1, suspended = max(suspended, ?) WHERE card = ?",
+                 (int(suspend), card))
     return row["lapses"]
 
 
 def unmark_leech(collection, card: int, threshold: int) -> None:
     """After an undo: a card back below the threshold is no leech (nor suspended for being one)."""
     with collection.transaction() as conn:
-        conn.execute("UPDATE card_state SET leech = 0, suspended = 0 WHERE card = ? AND leech = 1 AND lapses < ?",
-                     (card, threshold))
+        untag_leech(conn, card, threshold)
+
+
+def untag_leech(conn, card: int, threshold: int) -> None:
+    conn.execute("UPDATE card_state SET leech = 0, suspended = 0 WHERE card = ? AND leech = 1 AND lapses < ?",
+                 (card, threshold))
 
 
 def leech_rows(collection, deck_id: str | None) -> list:
@@ -133,7 +142,8 @@ def browse_rows(collection, *, deck=None, search=None, state=None, section=None,
                 suspended=False, leeches=False) -> list:
     """Cards with their state and flags, in deck and authored order, narrowed by every filter given.
 
-    `search` looks in the prompt and the card's content (answer, options, explanation), case-insensitively."""
+    `search` looks in the prompt and the text values of the card's content (answer, options, explanation, a case:
+    never the JSON's keys or quoting), case-folded as Python folds it ("FRANÇOIS" finds "François")."""
     from .columns import CARD_COLUMNS
 
     where, params = ["1 = 1"], []
@@ -143,9 +153,10 @@ def browse_rows(collection, *, deck=None, search=None, state=None, section=None,
             where.append(sql)
             params.append(value)
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append("(c.prompt LIKE ? ESCAPE '\\' OR c.content LIKE ? ESCAPE '\\')")
-        params += [pattern, pattern]
+        collection.conn.create_function("casefold", 1, _casefold, deterministic=True)
+        where.append("(instr(casefold(c.prompt), ?) OR EXISTS (SELECT 1 FROM json_tree(c.content) "
+                     "WHERE type = 'text' AND instr(casefold(value), ?)))")
+        params += [search.casefold()] * 2
     if due_on is not None:  # what today's session would review: active, not suspended or buried, due
         where.append("s.retired = 0 AND s.suspended = 0 AND s.due <= ? "
                      "AND (s.buried_until IS NULL OR s.buried_until < ?)")
@@ -160,6 +171,10 @@ def browse_rows(collection, *, deck=None, search=None, state=None, section=None,
             WHERE {' AND '.join(where)} ORDER BY c.deck, c.position""",
         params,
     ).fetchall()
+
+
+def _casefold(text):
+    return text.casefold() if isinstance(text, str) else text
 
 
 def card_history(collection, card: int) -> list:

@@ -19,17 +19,36 @@ def _read_only(path: str) -> sqlite3.Connection:
     mode = "ro" if os.path.exists(path + "-wal") else "ro&immutable=1"
     conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode={mode}", uri=True, isolation_level=None)
     conn.execute("PRAGMA trusted_schema = OFF")
+    _interruptible(conn)
     return conn
+
+
+def _interruptible(conn: sqlite3.Connection) -> None:
+    """Ctrl-C (SIGTERM, SIGHUP: runtime.interrupts) stops even one endless statement."""
+    from ..runtime.interrupts import STEPS_BETWEEN_CHECKS, let_signals_in
+
+    conn.set_progress_handler(let_signals_in, STEPS_BETWEEN_CHECKS)
+
+
+def _raise_if_interrupt(err: sqlite3.Error) -> None:
+    from ..runtime.interrupts import is_interrupt
+
+    if is_interrupt(err):
+        raise KeyboardInterrupt from None
 
 
 @contextlib.contextmanager
 def readable_copy(path: str):
     """A private, consistent copy of the other collection at this schema; the original is never written."""
+    from ..runtime.leftovers import sweep_temporary_copies, temporary_copy_prefix
+
+    sweep_temporary_copies()  # what a killed merge left
     try:
         source = _read_only(path)
         application_id, version = (source.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id",
                                                                                         "user_version"))
     except sqlite3.Error as err:
+        _raise_if_interrupt(err)
         raise CollectionError(f"{path}: cannot read it as a collection ({err}); nothing merged") from None
     try:
         if application_id != APPLICATION_ID:
@@ -38,18 +57,33 @@ def readable_copy(path: str):
         if version > SCHEMA_VERSION:
             raise CollectionError(f"{path}: written by a newer mlsquiz (schema {version}; this one knows up to "
                                   f"{SCHEMA_VERSION}); upgrade mlsquiz first")
-        folder = tempfile.mkdtemp(prefix="mlsquiz-merge-")
-        copy_path = os.path.join(folder, "other.db")
+        _refuse_hidden_queries(source, path)
+        folder = None
         try:
+            with _signals_held():  # a signal between making the folder and noting it would leave it behind
+                folder = tempfile.mkdtemp(prefix=temporary_copy_prefix("merge"))  # the pid: runtime/leftovers.py
+            copy_path = os.path.join(folder, "other.db")
             target = sqlite3.connect(copy_path)
             try:
-                source.backup(target)
+                _interruptible(target)
+                source.backup(target, pages=COPY_PAGES)  # in steps: Ctrl-C is heard between them
                 problem = target.execute("PRAGMA quick_check").fetchone()[0]
             finally:
                 target.close()
-        except sqlite3.Error as err:
+        except BaseException as err:  # a damaged file, Ctrl-C, SIGTERM: the copy goes either way
+            if folder is None:
+                if isinstance(err, OSError):
+                    raise CollectionError(f"cannot make a temporary folder in {tempfile.gettempdir()} "
+                                          f"({err.strerror}) to copy the other collection; nothing merged") from None
+                raise
             shutil.rmtree(folder, ignore_errors=True)
-            raise CollectionError(f"{path}: the collection is damaged ({err}); nothing merged") from None
+            if isinstance(err, sqlite3.Error):
+                _raise_if_interrupt(err)
+                if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":
+                    raise CollectionError(f"not enough space in the temporary folder {tempfile.gettempdir()} "
+                                          f"($TMPDIR) to copy {path}; nothing merged") from None
+                raise CollectionError(f"{path}: the collection is damaged ({err}); nothing merged") from None
+            raise
     finally:
         source.close()
     try:
@@ -64,6 +98,57 @@ def readable_copy(path: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+COPY_PAGES = 4096  # pages per backup step: 16 MiB at the default page size
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done (then they act as usual)."""
+    import signal
+
+    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _refuse_hidden_queries(conn, path: str) -> None:
+    """mlsquiz makes no views and only the triggers of its own migrations. A view in place of a table (an
+    endless recursive query) would run on every read, an unknown trigger on the upgrade's writes: both are
+    refused before any row is read."""
+    try:
+        found = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')").fetchall()
+    except sqlite3.Error as err:
+        _raise_if_interrupt(err)
+        raise CollectionError(f"{path}: the collection is damaged ({err}); nothing merged") from None
+    known = _known_triggers() if any(kind == "trigger" for kind, _, _ in found) else set()
+    for kind, name, sql in found:
+        if kind == "view" or (name, sql) not in known:
+            raise CollectionError(f"{path}: refused: it holds a {kind} ({str(name)[:80]!r}) that mlsquiz never "
+                                  "makes; nothing merged")
+
+
+def _known_triggers() -> set:
+    """(name, SQL) of every trigger any version of mlsquiz's schema has had: its migrations, step by step, in
+    memory (a few milliseconds)."""
+    import sqlite_utils
+
+    from .migrations import MIGRATIONS
+
+    db = sqlite_utils.Database(memory=True)
+    known = set()
+    for step in MIGRATIONS:
+        step(db)
+        known.update(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    db.close()
+    return known
+
+
 def _is_anki(conn) -> bool:
     with contextlib.suppress(sqlite3.Error):
         return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'revlog'").fetchone())
@@ -74,14 +159,22 @@ def _columns(conn, schema: str, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA {schema}.table_info({table})")]
 
 
-def merge_collection(collection, other_path: str, bars=None) -> dict:
+def merge_collection(collection, other_path: str, bars=None, name: str | None = None) -> dict:
     """Union `other_path` (a copy at this schema) into the collection in one transaction; figures of what came.
-    `bars` (progress.progress) is told how far it is."""
+    `bars` (progress.progress) is told how far it is. Every row of the other collection is checked first (as
+    deck files and the review log are): the first bad one refuses the whole merge, named in one line."""
+    from .merge_rows import first_bad_row
     from .replay import recompute_states
 
     conn = collection.conn
     conn.execute("ATTACH DATABASE ? AS other", (other_path,))
+    _interruptible(conn)
     try:
+        if bars is not None:
+            bars.stage("checking the other collection", None)
+        problem = first_bad_row(conn)
+        if problem:
+            raise CollectionError(f"{name or other_path}: {problem}; nothing merged")
         with collection.transaction():
             if bars is not None:
                 bars.stage("merging decks, cards and reviews", None)
@@ -89,7 +182,11 @@ def merge_collection(collection, other_path: str, bars=None) -> dict:
             touched = [row[0] for row in conn.execute("SELECT card FROM temp.merge_touched")]
             recompute_states(conn, touched, bars=bars)
             conn.execute("DROP TABLE temp.merge_touched")
+    except sqlite3.OperationalError as err:
+        _raise_if_interrupt(err)  # rolled back whole, as any failure
+        raise
     finally:
+        conn.set_progress_handler(None, 0)
         conn.execute("DETACH DATABASE other")
     return figures
 
@@ -134,7 +231,11 @@ def _merge(conn) -> dict:
     conn.execute(
         f"""CREATE TEMP TABLE merge_incoming AS
             SELECT r.id AS other_id, mc.id AS card FROM other.reviews r {_CARD_MATCH.format(column="r.card")}
-            WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.uid = r.uid)"""
+            WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.uid = r.uid)
+              -- a row without a uid (written before uids were kept) is known by its card, moment and grade
+              AND NOT (r.uid IS NULL AND EXISTS (SELECT 1 FROM main.reviews x WHERE x.card = mc.id
+                                                   AND x.reviewed_at = r.reviewed_at AND x.grade = r.grade
+                                                   AND x.kind = r.kind))"""
     )
     reviews = conn.execute(
         f"""INSERT INTO main.reviews (card, {', '.join(review_columns)})

@@ -11,10 +11,11 @@ class SavedAnswer:
     """One saved answer: its review row and the card's state before and after (sm2.CardState)."""
 
     # A plain class, not a dataclass or NamedTuple: `mlsquiz due` imports this module and must start fast.
-    __slots__ = ("review_id", "card", "kind", "before", "after")
+    __slots__ = ("review_id", "card", "kind", "before", "after", "leech_lapses")
 
-    def __init__(self, review_id: int, card: int, kind: str, before, after):
+    def __init__(self, review_id: int, card: int, kind: str, before, after, leech_lapses: int | None = None):
         self.review_id, self.card, self.kind, self.before, self.after = review_id, card, kind, before, after
+        self.leech_lapses = leech_lapses  # the card's lapses when this answer made it a leech, else None
 
 
 def _deck_filter(deck_id: str | None, column: str = "c.deck") -> tuple[str, tuple]:
@@ -123,12 +124,15 @@ def _state(row, suffix: str = ""):
 
 def record_answer(
     collection, card: int, grade: int, kind: str, reviewed_at: str, day: datetime.date, answer_ms: int,
-    schedule,
+    schedule, leech: tuple[int, bool] | None = None,
 ) -> SavedAnswer:
-    """Save one answer in one transaction: the review row, and for a scheduled review the new state.
+    """Save one answer in one transaction: the review row, and for a scheduled review the new state (and, with
+    `leech` = (lapses threshold, suspend), the leech tag a failed answer may bring).
 
     `schedule` maps the card's state as it is *inside* the transaction to the new one, so two sessions
-    answering the same card never apply an answer to a stale state."""
+    answering the same card never apply an answer to a stale state. Raises errors.CollectionBusy, having
+    written nothing, when another program holds the write lock past the busy timeout: the answer can be
+    given again."""
     if kind not in KINDS:
         raise ValueError(f"unknown review kind {kind!r}")
     with collection.transaction() as conn:
@@ -169,12 +173,18 @@ def record_answer(
             recompute_states(conn, [card])
             logged = conn.execute("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,)).fetchone()
             before, after = _state(logged, "_before"), _state(logged, "_after")
-    return SavedAnswer(cursor.lastrowid, card, kind, before, after)
+        leech_lapses = None
+        if leech is not None and kind == "review" and grade < 3:
+            from .manage import tag_leech
+
+            leech_lapses = tag_leech(conn, card, *leech)
+    return SavedAnswer(cursor.lastrowid, card, kind, before, after, leech_lapses)
 
 
-def undo_review(collection, review_id: int) -> str | None:
+def undo_review(collection, review_id: int, leech_threshold: int | None = None) -> str | None:
     """Take back one answer: delete it and recompute the card's state from the reviews that remain, so an answer
-    given to the same card from another terminal in the meantime is kept, not overwritten.
+    given to the same card from another terminal in the meantime is kept, not overwritten. With
+    `leech_threshold`, a card back below it loses the leech tag in the same transaction.
 
     Returns a line for the learner when the undo was not the plain case (None otherwise)."""
     from .replay import recompute_states
@@ -191,6 +201,10 @@ def undo_review(collection, review_id: int) -> str | None:
         conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         if row["kind"] in ("review", "forget"):
             recompute_states(conn, [row["card"]])
+        if leech_threshold is not None:
+            from .manage import untag_leech
+
+            untag_leech(conn, row["card"], leech_threshold)
     if later and row["kind"] == "review":
         return (f"This card was answered again elsewhere since; {later} later answer"
                 f"{'s were' if later > 1 else ' was'} kept and the schedule recomputed from them.")
