@@ -40,9 +40,14 @@ def backup_before_upgrade(collection) -> str:
         raise CollectionError(f"{collection.path}: cannot write the backup before upgrading ({err.strerror}); "
                               "nothing was changed") from None
     finally:
-        for leftover in (temporary, f"{temporary}-journal", f"{temporary}-wal", f"{temporary}-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(leftover)
+        _remove_temporary(temporary)
+
+
+def _remove_temporary(temporary: str) -> None:
+    """A backup's temporary file and SQLite's files beside it, whichever exist (gone once linked into place)."""
+    for leftover in (temporary, f"{temporary}-journal", f"{temporary}-wal", f"{temporary}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(leftover)
 
 
 def _link_backup(temporary: str, stem: str) -> str:
@@ -154,9 +159,7 @@ def backup_before(collection, change: str, now, *, spare: str | None = None) -> 
         raise CollectionError(f"{collection.path}: cannot keep a backup before {change} in {folder} ({reason}); "
                               "nothing was changed") from None
     finally:
-        for leftover in (temporary, f"{temporary}-journal", f"{temporary}-wal", f"{temporary}-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(leftover)
+        _remove_temporary(temporary)
     _prune(collection, [*backups, Backup(number, None, change, target, 0)], spare)
     return target
 
