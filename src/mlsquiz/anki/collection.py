@@ -46,6 +46,9 @@ class LogEntry(NamedTuple):
     ease: int  # 1 Again .. 4 Easy; 0 for manual rows
     time_ms: int
     type: int  # 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled
+    # The ease factor (permille) after the row; 0 on a manual row is Anki's reset ("Forget"), which set-due-date
+    # rows never have (rslib RevlogEntry::is_reset). None where unknown.
+    factor: int | None = None
 
 
 class AnkiCollection(NamedTuple):
@@ -82,8 +85,8 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
             "ELSE -1 END, type, queue FROM cards ORDER BY id")]  # an ordinal that is no number matches no template
         # Plain tuples in LogEntry's order, in time order (the table's own: a log id is the answer's time), as
         # stored: a log has hundreds of thousands of rows, and reading them by card costs a seek per row.
-        revlog = conn.execute(f"SELECT id, cid, ease, time, type FROM revlog WHERE {_READABLE_LOG_ROW} ORDER BY id"
-                              ).fetchall()
+        revlog = conn.execute(
+            f"SELECT id, cid, ease, time, type, factor FROM revlog WHERE {_READABLE_LOG_ROW} ORDER BY id").fetchall()
         unreadable = conn.execute("SELECT count(*) FROM revlog").fetchone()[0] - len(revlog)
     except sqlite3.DatabaseError as err:
         if is_interrupt(err):

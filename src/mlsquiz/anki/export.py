@@ -178,6 +178,41 @@ def anki_tag(text: str) -> str:
     return "_".join(plain(text).split())
 
 
+def sub_deck_titles(sections: list[dict]) -> dict[str, str]:
+    """Section id -> its sub-deck's title. Anki lists sub-decks alphabetically: a title without a number gets its
+    index (`0. Intro`), unless a numbered title already starts with that number: then the number of the numbered
+    title before it, and a sub-number (`1.1 Setup` after `1. Intro`), so it keeps the post's order and no two
+    sub-decks share a number. Two titles that are still the same take their section id, `(id)`."""
+    import re
+
+    titles = {s["id"]: plain(s.get("title", s["id"])) for s in sections}
+    leading = {sid: re.match(r"\d+(?:\.\d+)*", title) for sid, title in titles.items()}
+    used = {match.group() for match in leading.values() if match}
+    before = "0"  # the number of the last numbered title so far
+    for index, section in enumerate(sections):
+        sid = section["id"]
+        if leading[sid]:
+            before = leading[sid].group()
+            continue
+        number = str(index)
+        if number in used:
+            sub = 1
+            while f"{before}.{sub}" in used:
+                sub += 1
+            number = f"{before}.{sub}"
+            titles[sid] = f"{number} {titles[sid]}"
+        else:
+            titles[sid] = f"{number}. {titles[sid]}"
+        used.add(number)
+    seen = set()
+    for section in sections:
+        sid = section["id"]
+        if titles[sid].casefold() in seen:  # Anki's deck names ignore case
+            titles[sid] = f"{titles[sid]} ({plain(sid)})"
+        seen.add(titles[sid].casefold())
+    return titles
+
+
 def build_package(deck: dict, sections: list[dict], cards: list[dict], advance=None):
     """A genanki Package: one sub-deck per section, in the post's order, notes in authored order.
     `advance(1)` is called after each card (for a progress bar)."""
@@ -186,11 +221,7 @@ def build_package(deck: dict, sections: list[dict], cards: list[dict], advance=N
     models = build_models()
     name = plain(deck["name"])
     parent = genanki.Deck(anki_deck_id(deck["id"]), name, description=field(deck.get("description") or ""))
-    # Anki lists sub-decks alphabetically: number the titles that are not, so they keep the post's order.
-    titles = {s["id"]: plain(s.get("title", s["id"])) for s in sections}
-    for index, section in enumerate(sections):
-        if not titles[section["id"]][:1].isdigit():
-            titles[section["id"]] = f"{index}. {titles[section['id']]}"
+    titles = sub_deck_titles(sections)
     order = [s["id"] for s in sections] + sorted({c["section"] for c in cards} - set(titles))
     sub_decks = {sid: genanki.Deck(anki_deck_id(deck["id"], sid), f"{name}::{titles.get(sid, plain(sid))}")
                  for sid in order}

@@ -9,6 +9,7 @@ from ..clock import study_day
 
 GRADE_OF_BUTTON = {1: 2, 2: 3, 3: 4, 4: 5}  # Again, Hard, Good, Easy: Hard is a pass in Anki and stays one
 NOT_ANSWERS = {4: "manual schedule changes", 5: "reschedulings"}
+MANUAL = 4  # a manual row with no button and ease factor 0 is a reset to new ("Forget"): mlsquiz's `forget`
 # Anki reads a log row's duration as an unsigned 32-bit number of ms and takes 0 for anything else
 # (rslib storage/revlog: `taken_millis: row.get(7).unwrap_or_default()`); so does mlsquiz, so 2^62 ms cannot
 # overflow a day's total later.
@@ -26,7 +27,7 @@ class ImportedReview(NamedTuple):
     reviewed_at: str
     study_day: str
     grade: int
-    kind: str  # review (the day's first answer) | drill (later learning steps that day)
+    kind: str  # review (the day's first answer) | drill (later learning steps that day) | forget (a reset)
     answer_ms: int
     uid: str  # `anki-<revlog id>`: the same Anki answer is the same mlsquiz review, however often imported
     anki_card: int
@@ -41,9 +42,10 @@ def reviews_from_log(entries, rollover_hour: int, latest_ms: int = LATEST_MS) ->
     quarters: dict[int, tuple[str, str]] = {}
     answered: set[tuple[int, str]] = set()  # (card, study day) of the answers so far
     append = reviews.append
-    for moment, anki_card, ease, time_ms, log_type in entries:  # anki.collection.LogEntry's fields
+    for moment, anki_card, ease, time_ms, log_type, factor in entries:  # anki.collection.LogEntry's fields
         grade = GRADE_OF_BUTTON.get(ease)
-        if grade is None or log_type in NOT_ANSWERS:
+        reset = log_type == MANUAL and ease == 0 and factor == 0 and type(factor) is int
+        if (grade is None or log_type in NOT_ANSWERS) and not reset:
             skipped[NOT_ANSWERS.get(log_type, "log rows without an answer")] += 1
             continue
         if not EARLIEST_MS <= moment < LATEST_MS:
@@ -60,7 +62,10 @@ def reviews_from_log(entries, rollover_hour: int, latest_ms: int = LATEST_MS) ->
         day, hour = quarter
         # The first answer of a study day is the review SM-2 schedules by; learning steps after it are re-drills.
         card_day = (anki_card, day)
-        if card_day in answered:
+        if reset:  # back to new, history kept, as `mlsquiz forget` logs it: the next answer introduces it again
+            answered.discard(card_day)
+            grade, kind, time_ms = 0, "forget", 0
+        elif card_day in answered:
             kind = "drill"
         else:
             kind = "review"

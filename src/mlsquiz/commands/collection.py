@@ -238,10 +238,17 @@ def run_config(args, context) -> int:
             backup_before(collection, f"config {args.key} {value}", context.now)
         if args.value is not None and args.key in ("scheduler", "desired_retention"):
             from ..store.reschedule import write_schedule_setting
+            from ..store.study import count_due
 
+            today = context.today(collection)
+            due_before = count_due(collection, today)
             with replay_progress(collection, f"{args.key} {value}") as bars:  # every schedule recomputed, atomically
                 changed = write_schedule_setting(collection, args.key, value, bars)
-            print(f"{args.key} = {value}" + (f" ({changed} card schedules recomputed)" if changed else ""))
+            line = f"{args.key} = {value}"
+            if changed:  # a switch can bring many cards due at once: say so
+                line += f" ({changed} card schedules recomputed); " + due_change(due_before,
+                                                                                count_due(collection, today))
+            print(line)
             return 0
         if args.value is not None:
             if args.key == "rollover_hour":  # every answer moves to the study day the new hour gives it
@@ -263,6 +270,16 @@ def run_config(args, context) -> int:
     for key in keys:
         print(f"{key} = {settings[key]}" + ("" if args.key else f"    # {HELP[key]}"))
     return 0
+
+
+def due_change(before: int, after: int) -> str:
+    """How a recomputation changed today's due cards: `23 more cards due today (30 in all)`."""
+    if after == before:
+        return f"cards due today: {after}, as before"
+    more = after - before
+    count = abs(more)
+    return (f"{count} {'more' if more > 0 else 'fewer'} card{'' if count == 1 else 's'} due today "
+            f"({after} in all)")
 
 
 def run_doctor(args, context) -> int:

@@ -11,7 +11,7 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
     due = count_due(collection, today, deck_id)
     new_allowed = max(0, settings["new_per_day"] - new_done)
     new = count_new(collection, deck_id, new_allowed, today) if new_allowed else 0
-    next_due = next_due_date(collection, deck_id) if not due else today
+    next_due = next_due_date(collection, deck_id, today) if not due else today
     exam = {}
     if any_exam_date(collection):  # paced new cards, the final window, days to the exam
         from .exam_queue import due_counts
@@ -21,7 +21,7 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
     if any_requeued(collection):  # cards a practice exam sent to the quiz come with today's reviews
         from .exam_queue import requeued_count
 
-        due += requeued_count(collection, deck_id, today, new)
+        due += requeued_count(collection, deck_id, today, new, exam.get("window_ids", frozenset()))
     return {
         "study_day": today.isoformat(),
         "due": due,

@@ -52,6 +52,14 @@ def window_rows(collection, p: Pace, today: datetime.date) -> list:
     return lapsed + (exam.window_rows(collection, p.deck, p.window_start, today, share) if share else [])
 
 
+def window_today(collection, deck_id: str | None, today: datetime.date, settings: dict) -> int | None:
+    """How many of the exam deck's cards the final-review window shows today, as the quiz queues them and `due`
+    counts them (the lapsed ones due again, then today's share, at least the cards due anyway); None outside the
+    window. `exam plan` must show this for today, not the bare even share."""
+    p = pace(collection, deck_id, today, settings)
+    return len(window_rows(collection, p, today)) if p is not None and p.in_window else None
+
+
 def session_rows(collection, deck_id: str | None, today: datetime.date, settings: dict, review_limit: int,
                  new_override: int | None, new_done: int):
     """(due rows, new rows, Pace or None) for the quiz when an exam date shapes today or a practice exam sent
@@ -78,14 +86,17 @@ def session_rows(collection, deck_id: str | None, today: datetime.date, settings
     return due, new, p
 
 
-def requeued_count(collection, deck_id: str | None, today: datetime.date, new: int) -> int:
+def requeued_count(collection, deck_id: str | None, today: datetime.date, new: int,
+                   window_ids: frozenset = frozenset()) -> int:
     """How many cards a practice exam sent to today's quiz come on top of the due ones, as `session_rows` adds
-    them: those not due anyway and not among the `new` new cards the quiz takes first."""
+    them: those not due anyway, not among the `new` new cards the quiz takes first and not among `window_ids`
+    (the final-review window's cards of today, already counted)."""
     from ..store import study
     from ..store.exam import requeued_rows
 
     taken_as_new = {row["id"] for row in study.new_card_rows(collection, deck_id, new, today)} if new else set()
-    return sum(1 for row in requeued_rows(collection, deck_id, today) if row["id"] not in taken_as_new)
+    return sum(1 for row in requeued_rows(collection, deck_id, today)
+               if row["id"] not in taken_as_new and row["id"] not in window_ids)
 
 
 def due_counts(collection, deck_id: str | None, today: datetime.date, settings: dict, due: int) -> dict | None:
@@ -102,7 +113,9 @@ def due_counts(collection, deck_id: str | None, today: datetime.date, settings: 
         figures["new"] = min(p.new_today, _count_new(collection, p.deck, p.new_today, today))
         figures["paced"] = True
         if p.in_window:
-            figures["due"] = len(window_rows(collection, p, today)) + due - count_due(collection, today, p.deck)
+            shown = window_rows(collection, p, today)
+            figures["due"] = len(shown) + due - count_due(collection, today, p.deck)
+            figures["window_ids"] = frozenset(row["id"] for row in shown)  # for requeued_count; not printed
     return figures
 
 

@@ -86,7 +86,7 @@ def run(args, context) -> int:
             print("No cards to cram.")
             return 0
         if not session.queue:
-            print(nothing_to_do(study.next_due_date(collection, args.deck), today,
+            print(nothing_to_do(study.next_due_date(collection, args.deck, today), today,
                                 study.count_new(collection, args.deck, 1, today) > 0))
             return 0
         titles = section_titles(collection)
@@ -113,7 +113,9 @@ def run(args, context) -> int:
                     lambda card: titles.get((card["deck"], card["section"]), card["section"]))
         for note in prompter.take_notes():  # a leech found on the last card
             prompter.say(note, "note")
-        print_summary(session.summary(), today, collection, args.deck, prompter.width)
+        from ..study.session import redrill_reasons
+
+        print_summary(session.summary() | redrill_reasons(session), today, collection, args.deck, prompter.width)
     finally:
         collection.close()
     return 0
@@ -183,12 +185,11 @@ def print_summary(summary: dict, today: datetime.date, collection, deck: str | N
     from ..store.summary import all_study_days, due_on_or_before
 
     reviewed, right = summary["reviewed"], summary["right_first_try"]
-    next_due = next_due_date(collection, deck)
+    next_due = next_due_date(collection, deck, today)
     lines = [
         ("right on the first try", f"{right} of {reviewed} ({right / reviewed:.0%}; graded 3 or better)" if reviewed
          else "-"),
-        ("sent back to re-drill", plural(summary["redrilled"], "card") + (
-            f" ({summary['redrill_left']} not finished)" if summary["redrill_left"] else "")),
+        ("sent back to re-drill", plural(summary["redrilled"], "card") + redrill_detail(summary)),
         ("due by tomorrow", plural(due_on_or_before(collection, today + datetime.timedelta(days=1), deck), "card")),
         ("next card due", when(next_due, today) if next_due else "none scheduled"),
         ("streak", plural(streaks(all_study_days(collection), today)["current"], "study day")),
@@ -206,6 +207,19 @@ def print_summary(summary: dict, today: datetime.date, collection, deck: str | N
         text = f"  {label:<{label_width}}{value}" if aligned else f"  {label}: {value}"
         for line in wrapped(text, width - 1, 4):
             print(line)
+
+
+def redrill_detail(summary: dict) -> str:
+    """Which re-drilled cards were wrong and which right (graded 3: right on the first try, yet re-drilled, as
+    every grade below 4 is), and how many re-drills were left unfinished."""
+    parts = []
+    right = summary.get("redrilled_right", 0)
+    if right:
+        wrong = summary["redrilled"] - right
+        parts.append(f"{wrong} wrong, {right} right but graded 3" if wrong else "all right but graded 3")
+    if summary["redrill_left"]:
+        parts.append(f"{summary['redrill_left']} not finished")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def plural(count: int, noun: str) -> str:

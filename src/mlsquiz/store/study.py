@@ -106,10 +106,15 @@ def any_requeued(collection) -> bool:
     return collection.conn.execute("SELECT 1 FROM practice_requeue LIMIT 1").fetchone() is not None
 
 
-def next_due_date(collection, deck_id: str | None = None) -> datetime.date | None:
+def next_due_date(collection, deck_id: str | None = None, today: datetime.date | None = None) -> datetime.date | None:
+    """The first day a scheduled card comes up; with `today`, a card buried for today comes up the day after its
+    burial ends at the earliest (what the quiz will show it, and what `due` counts)."""
     deck_sql, params = _deck_filter(deck_id, "deck")
     row = collection.conn.execute(
-        f"SELECT min(due) FROM card_state WHERE retired = 0 AND suspended = 0 {deck_sql} AND due IS NOT NULL", params
+        f"""SELECT min(CASE WHEN buried_until >= ? AND due <= buried_until THEN date(buried_until, '+1 day')
+                            ELSE due END)
+            FROM card_state WHERE retired = 0 AND suspended = 0 {deck_sql} AND due IS NOT NULL""",
+        (_bury_day(today) if today else "9999-12-31", *params),
     ).fetchone()
     return datetime.date.fromisoformat(row[0]) if row[0] else None
 

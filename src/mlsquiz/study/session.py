@@ -18,6 +18,7 @@ class Step:
     card: dict
     kind: str  # how the answer is logged: review | drill | cram
     redrill: bool = False  # shown again today after a grade below 4
+    new: bool = False  # from today's new cards (a card a practice exam sent back counts as due, never-seen or not)
 
 
 @dataclass
@@ -42,7 +43,8 @@ class Session:
     @classmethod
     def build(cls, due_cards: list[dict], new_cards: list[dict], *, cram: bool = False) -> "Session":
         kind = "cram" if cram else "review"
-        return cls(deque(Step(card, kind) for card in [*due_cards, *new_cards]), cram=cram)
+        return cls(deque([*(Step(card, kind) for card in due_cards),
+                          *(Step(card, kind, new=not cram) for card in new_cards)]), cram=cram)
 
     def next_step(self) -> Step | None:
         return self.queue[0] if self.queue else None
@@ -55,7 +57,7 @@ class Session:
                 counts["redrill"] += 1
             elif self.cram:
                 counts["cram"] += 1
-            elif step.card.get("last_review") is None:
+            elif step.new:  # as it was queued: `mlsquiz due` counts the same cards the same way
                 counts["new"] += 1
             else:
                 counts["due"] += 1
@@ -102,6 +104,14 @@ class Session:
             "answers": len(self.answered),
             "answer_ms": sum(a.answer_ms for a in self.answered),
         }
+
+
+def redrill_reasons(session: "Session") -> dict:
+    """Of the cards sent back to re-drill, how many were right on the first try with serious difficulty (graded
+    3: right, so counted in "right on the first try", yet below the re-drill's pass mark of 4); the others were
+    wrong."""
+    return {"redrilled_right": len({a.step.card["id"] for a in session.answered
+                                    if a.first_try and a.requeued is not None and a.grade >= RIGHT_GRADE})}
 
 
 def studied_phrase(cards: int, answers: int, answer_ms: int) -> str:
