@@ -79,8 +79,8 @@ def anki_import_rows(out: Path, mlsquiz: str, python: str, env: dict, runs: int,
         shutil.copy(empty_anki, target_anki)
 
     def fresh_mlsquiz():
-        for leftover in folder.glob("target.db*"):
-            leftover.unlink()
+        for leftover in folder.glob("target.db*"):  # the collection, its -wal/-shm, and its backups folder
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         shutil.copy(empty_mlsquiz, target_mlsquiz)
 
     anki, ours = _paired_runs([

@@ -235,6 +235,16 @@ def calibration_rows(big_db: Path, big: int, history: int, env: dict, runs: int)
                 "without", plain, 2.0)]
 
 
+def retention_rows(big: int, env: dict, runs: int) -> list[str]:
+    """Issue 27: `exam plan --retention` with four desired retentions against `exam plan`, same collection."""
+    exam_db = OUT / "exam.db"  # exam_rows gave it an exam date
+    plan = [MLSQUIZ, "--db", str(exam_db), "exam", "plan", "--deck", f"bench-{big}"]
+    baseline = timed(plan, env, runs)
+    return [row(f"`mlsquiz exam plan`, {big:,} cards (baseline)", baseline, "", None, None),
+            row("`mlsquiz exam plan --retention 0.80,0.85,0.90,0.95`, same collection",
+                timed([*plan, "--retention", "0.80,0.85,0.90,0.95"], env, runs), "plan", baseline, 2.0)]
+
+
 def row(name, measured, baseline_name, baseline, target):
     median, low, high = measured
     ratio = median / baseline[0] if baseline else None
@@ -378,6 +388,7 @@ def main() -> int:
     lines += calibration_rows(big_db, big, history, env, runs)
     lines += backup_rows(big_db, big, history, runs)
     lines += practice_start_rows(big_db, big, env, runs)
+    lines += retention_rows(big, env, runs)
 
     median, p99 = answer_save_ms(big_db, 200 if options.quick else 1000)
     rss = f"{quiz_peak:.1f} MiB"

@@ -20,7 +20,8 @@ def run(args, context) -> int:
         today = context.today(collection)
         if args.action == "date":
             return set_date(collection, deck, args, context, today)
-        figures = exam_figures(collection, deck, today, context.settings(collection))
+        figures = exam_figures(collection, deck, today, context.settings(collection),
+                               retentions=getattr(args, "retention", None), practice=args.action == "readiness")
     finally:
         collection.close()
     if args.json:
@@ -83,9 +84,13 @@ def pacing_sentence(figures: dict) -> str:
             f"all {figures['new_remaining']} remaining new cards introduced by {figures['all_introduced_by']}.")
 
 
-def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *, brief: bool = False) -> dict:
+def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *, brief: bool = False,
+                 retentions: list[float] | None = None, practice: bool = False) -> dict:
     """Everything `exam plan` and `exam readiness` print (and `--json` carries): pacing, expected reviews per day,
-    the final window and the memory model's prediction for exam day."""
+    the final window and the memory model's prediction for exam day; the predicted practice score beside the
+    actual ones; with `retentions`, the kept plan's workload and recall for each desired retention."""
+    from ..exam.outlook import workload
+    from .exam_outlook import practice_figures
     from ..exam import forecast, pacing
     from ..scheduling.memory import recall
     from ..store import exam, readiness
@@ -110,7 +115,8 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
         ready = forecast.summary(readiness.stopped_sums(collection, deck, day, factor, power), weakest, today, day,
                                  order)
     else:
-        ready = _kept_readiness(collection, deck, parameters, today, day, final_days, new_days, order, settings)
+        ready, cards, shift, queue = _kept_readiness(collection, deck, parameters, today, day, final_days, new_days, order,
+                                              settings)
         ready["weakest_cards"] = weakest
     names = readiness.card_names(collection, [c["key"] for c in ready["weakest_cards"]])
     for card in ready["weakest_cards"]:
@@ -132,6 +138,10 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
         "new_cards": [{"date": d.isoformat(), "new": n} for d, n in new_days],
         "reviews": reviews,
         "readiness": ready,
+        **({"practice": practice_figures(collection, deck, today, parameters)} if practice else {}),
+        **({"retention": workload(parameters, cards, today, day, final_days, new_days, retentions, shift, queue)
+            if status != "past" else [], "desired_retention": settings["desired_retention"],
+            "scheduler": settings["scheduler"]} if retentions and not brief else {}),
     }
 
 
@@ -149,12 +159,13 @@ def _kept_readiness(collection, deck: str, parameters, today, day, final_days: i
              for r in readiness.memory_rows(collection, deck)]
     outcomes = review_outcomes(parameters, recent_histories(collection.conn, deck))
     shift = forecast.recall_shift(outcomes)
+    queue = forecast.window_queue(parameters, cards, today, day, final_days, new_days)  # shared with the workload
     ready = forecast.readiness(parameters, cards, today, day, final_days, new_days, order, 0,
-                               settings["desired_retention"], shift)
+                               settings["desired_retention"], shift, queue)
     ready["record"] = {"reviews": len(outcomes),
                        "predicted": round(sum(p for p, _ in outcomes) / len(outcomes), 4) if outcomes else None,
                        "recalled": round(sum(y for _, y in outcomes) / len(outcomes), 4) if outcomes else None}
-    return ready
+    return ready, cards, shift, queue
 
 
 def _date(text: str) -> datetime.date:
@@ -191,6 +202,10 @@ def render_plan(f: dict) -> str:
          for e in f["reviews"]], "day")
     out += ["", f"Expected cards per {label} if the plan is kept (reviews + new)", bar_chart(rows, width=50)]
     out += ["", *readiness_lines(f["readiness"], with_cards=False)]
+    if "retention" in f:
+        from .exam_outlook import retention_lines
+
+        out += ["", *retention_lines(f)]
     return "\n".join(out)
 
 
@@ -256,8 +271,11 @@ def render_readiness(f: dict) -> str:
     out = [f"Exam readiness for {f['deck']}: exam on {f['exam_day']} ({_days(f)})"]
     if f["status"] == "past":
         out.append("The exam date has passed: the deck is back to normal scheduling.")
+    from .exam_outlook import practice_lines
+
     return "\n".join(out + ["", *readiness_lines(f["readiness"]), "",
-                            *section_lines(f["readiness"], f["readiness"]["sections"], f["new_cards"])])
+                            *section_lines(f["readiness"], f["readiness"]["sections"], f["new_cards"]), "",
+                            *practice_lines(f["practice"])])
 
 
 def _wrap(text: str, indent: int = 4) -> list[str]:

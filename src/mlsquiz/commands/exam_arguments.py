@@ -22,6 +22,25 @@ def positive_minutes(text: str) -> float:
     return value
 
 
+RETENTION_RANGE = (0.70, 0.97)  # Anki's deck options warn outside this range too
+
+
+def retention_list(text: str) -> list[float]:
+    """`0.80,0.85,0.90,0.95`: desired retentions to compare, each from 0.70 to 0.97, in the order given."""
+    low, high = RETENTION_RANGE
+    values = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected retentions like 0.80,0.85,0.90,0.95, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"each retention must be from {low:.2f} to {high:.2f}, got {part.strip()}")
+        if value not in values:
+            values.append(value)
+    return values
+
+
 def add_exam_arguments(sub: argparse.ArgumentParser, deck: dict) -> None:
     from .options import Parser, global_options, positive_int
 
@@ -35,6 +54,10 @@ def add_exam_arguments(sub: argparse.ArgumentParser, deck: dict) -> None:
     parsers["date"].add_argument("--clear", action="store_true", help="remove the exam date")
     for name in ("plan", "readiness"):
         parsers[name].add_argument("--json", action="store_true", help="print the figures as JSON")
+    parsers["plan"].add_argument(
+        "--retention", type=retention_list, metavar="R,R,...",
+        help="compare desired retentions (0.70-0.97, e.g. 0.80,0.85,0.90,0.95): reviews a day until the exam and "
+             "expected recall on exam day for each")
     practice = parsers["practice"]
     practice.add_argument("--questions", type=positive_int, metavar="N",
                           help="questions (default: the deck's exam, else 30)")

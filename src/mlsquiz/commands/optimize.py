@@ -20,6 +20,10 @@ def run(args, context) -> int:
             histories = review_histories(collection.conn)
             bars.stage("fitting parameters", None)  # one call into the engine: no steps to count
             result = memory.fit(histories, scheduling.parameters)
+            first = None
+            if isinstance(result, int):  # too few for all 21: the initial stabilities, as fsrs-rs fits them
+                initial = memory.fit_initial(histories, scheduling.parameters)
+                result, first = (initial, None) if isinstance(initial, memory.Fit) else (result, initial)
         kept = "your current parameters" if fitted_before else "the default parameters"
         from .stats import calibration_lines
 
@@ -27,9 +31,16 @@ def run(args, context) -> int:
         if isinstance(result, int):
             print(f"Not enough history to fit yet: {result} of the {memory.MIN_TRAINING_REVIEWS} reviews needed "
                   f"(scheduled reviews of a card on a later day than its previous one); "
-                  f"{memory.MIN_TRAINING_REVIEWS - result} more. Keeping {kept}.")
+                  f"{memory.MIN_TRAINING_REVIEWS - result} more. Below that only the 4 initial stabilities are "
+                  f"fitted, and fsrs-rs fits them from no fewer than 8 cards' first reviews on a later day "
+                  f"({first} so far, fewer once it sets outliers aside). Keeping {kept}.")
             return 0
+        few = (f"Not enough history to fit all 21 parameters yet: {result.reviews} of the "
+               f"{memory.MIN_TRAINING_REVIEWS} reviews needed. Fitted only the 4 initial stabilities (w0-w3: the "
+               f"stability after a first Again, Hard, Good, Easy), from each card's first review on a later day, as "
+               f"fsrs-rs does on little data; the other 17 stay as in {kept}. ") if result.initial_only else ""
         if not result.improved:
+            print(few, end="")
             print(f"Fitted to {result.reviews} reviews, but the fit predicts no better than {kept} "
                   f"(log loss {result.log_loss_before:.4f} -> {result.log_loss_after:.4f}, plain mean "
                   f"{memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)):.4f} -> "
@@ -37,6 +48,7 @@ def run(args, context) -> int:
             return 0
         plain = (memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)),
                  memory.mean_log_loss(memory.review_outcomes(result.parameters, histories)))
+        print(few, end="")
         day = context.today(collection)
         from ..store.backup import backup_before
 

@@ -82,7 +82,8 @@ KEPT_EXACT_CARDS = 600  # on a larger deck, the kept plan is worked out for this
 def planned_reviews(parameters, exam: int, desired_retention: float, shift: float):
     """expected(s, d, last, when, window_day): a card's expected recall on exam day (day numbers are ordinals)
     from its memory (s, d) after its review on `last`, its next planned review on `when` and its window review on
-    `window_day`. Each review is answered right with the (calibrated) recall at that moment: exact expectation
+    `window_day`, and the expected number of reviews on the way (planned ones before the window, and the window's
+    one). Each review is answered right with the (calibrated) recall at that moment: exact expectation
     over both answers of the window review and of the first BRANCH_DEPTH reviews before it; later reviews, and
     paths less likely than BRANCH_MASS, follow the likelier answer. The formulas of good_review, lapse_review,
     next_difficulty and recall_curve written out in one loop (a forecast runs it for thousands of cards; tests
@@ -98,11 +99,12 @@ def planned_reviews(parameters, exam: int, desired_retention: float, shift: floa
     odds_factor = exp(shift)
 
     def expected(s, d, last, when, window_day):
-        total, to_exam = 0.0, exam - window_day
+        total, count, to_exam = 0.0, 0.0, exam - window_day
         paths = [(s, d, last, when, 1.0, 0)]
         while paths:
             s, d, last, when, mass, depth = paths.pop()
             while when < window_day:  # a planned review before the window; one answer followed here
+                count += mass
                 recall = (1 + factor * max(0, when - last) / s) ** power
                 r = recall if not shift else (o := max(recall, 1e-6) / max(1 - recall, 1e-6) * odds_factor) / (1 + o)
                 both = depth < BRANCH_DEPTH and mass * min(r, 1 - r) >= BRANCH_MASS
@@ -128,14 +130,16 @@ def planned_reviews(parameters, exam: int, desired_retention: float, shift: floa
                                    s / lapse_cap))
             total += mass * (r * (1 + factor * to_exam / right) ** power
                              + (1 - r) * (1 + factor * to_exam / wrong) ** power)
-        return total
+            count += mass
+        return total, count
 
     return expected
 
 
 def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
                    final_days: int, new_days: list[tuple[datetime.date, int]], desired_retention: float = 0.9,
-                   shift: float = 0.0, exact_limit: int | None = KEPT_EXACT_CARDS) -> list[float]:
+                   shift: float = 0.0, exact_limit: int | None = KEPT_EXACT_CARDS,
+                   reviews: list | None = None, reschedule: bool = False, queue=None) -> list[float]:
     """Each card's expected recall on exam day if the plan is kept: new cards introduced on the paced days (in deck
     order, graded Good); every planned review before the final window (the first on the card's due date, the next
     at the memory model's interval for the desired retention) and the card's one review in the window (cards not
@@ -144,40 +148,37 @@ def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, ex
     planned_reviews). Identical cards share one computation. When more than `exact_limit` computations remain
     (a large deck), the cards that share their state with no other card, in the order the window shows them, are
     cut into runs of neighbours (as many as the limit leaves) and each run takes the value of its middle card
-    (tests hold the deck's figure to the card-by-card one within 0.5 points)."""
-    curve, expected = recall_curve(parameters), planned_reviews(parameters, exam_day.toordinal(), desired_retention,
-                                                                shift)
+    (tests hold the deck's figure to the card-by-card one within 0.5 points). `reviews`, if given, receives each
+    card's expected number of reviews from today to the exam (0 for a card already reviewed in the window).
+    `reschedule`: a seen card's next review is at the memory model's interval for `desired_retention` from its
+    last review (what switching to FSRS at that retention would set), not its stored due date. `queue`:
+    window_queue's answer for these arguments, when several retentions share it."""
+    expected = planned_reviews(parameters, exam_day.toordinal(), desired_retention, shift)
     per_stability = memory.days_per_stability(parameters, desired_retention)
-    first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)  # every new card's, graded Good
-    intro_days = iter(day.toordinal() for day, count in new_days for _ in range(count))
-    start = window_start(exam_day, final_days).toordinal()
-    first, exam = max(today.toordinal(), start), exam_day.toordinal()
-    recalls = [0.0] * len(cards)
-    waiting = []  # (recall when the window opens, key, index, stability, difficulty, last day, next review)
-    for index, card in enumerate(cards):
-        if card.memory is None:
-            s, d, last = first_memory.stability, first_memory.difficulty, next(intro_days, today.toordinal())
-            when = last + memory.interval_for(s, per_stability)
-        else:
-            s, d, last = card.memory.stability, card.memory.difficulty, card.last_day.toordinal()
-            when = max(today.toordinal(), card.due.toordinal() if card.due else today.toordinal())
-        if last >= start:  # already reviewed in the window
-            recalls[index] = curve(s, exam - last)
-        else:
-            waiting.append((curve(s, first - last), card.key, index, s, d, last, when))
-    waiting.sort()
-    days, groups = max(1, exam - first), {}
-    for rank, (_, key, index, s, d, last, when) in enumerate(waiting):
-        day = first + rank * days // len(waiting)  # spread evenly: the first days take the most forgotten
-        groups.setdefault((round(s, 4), round(d, 3), last, when, day), []).append(rank)  # identical cards
-    ranked = [0.0] * len(waiting)
+    done, queue, _, _, by_state = queue or window_queue(parameters, cards, today, exam_day, final_days,
+                                                          new_days)
+    recalls, today_number, cap = list(done), today.toordinal(), memory.MAX_INTERVAL
+
+    def when_of(entry) -> int:  # the card's next planned review
+        _, s, _, last, due, _, _ = entry
+        if due is None or reschedule:  # a new card, or a seen one at the interval for this retention
+            due = last + min(cap, max(1, round(s * per_stability)))
+        return max(today_number, due)
+
+    if reschedule:  # the next review follows from the state: cards of one state and window day are identical
+        groups = by_state
+    else:
+        groups = {}
+        for rank, entry in enumerate(queue):
+            groups.setdefault((*entry[6], when_of(entry), entry[5]), []).append(rank)  # identical cards
+    ranked = [(0.0, 0.0)] * len(queue)
     exact, alone = list(groups.items()), []
     if exact_limit is not None and len(groups) > exact_limit:  # cards sharing a state exactly, the rest in runs
         exact = [(group, ranks) for group, ranks in groups.items() if len(ranks) > 1]
         alone = sorted(ranks[0] for ranks in groups.values() if len(ranks) == 1)
-    for (_, _, _, _, day), ranks in exact:
-        _, _, _, s, d, last, when = waiting[ranks[0]]
-        value = expected(s, d, last, min(when, day), day)
+    for _, ranks in exact:
+        _, s, d, last, _, day, _ = entry = queue[ranks[0]]
+        value = expected(s, d, last, min(when_of(entry), day), day)
         for rank in ranks:
             ranked[rank] = value
     runs = max(1, exact_limit - len(exact)) if alone else 0
@@ -185,15 +186,49 @@ def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, ex
         low, high = run * len(alone) // runs, (run + 1) * len(alone) // runs
         if low == high:
             continue
-        middle = alone[(low + high) // 2]
-        _, _, _, s, d, last, when = waiting[middle]
-        day = first + middle * days // len(waiting)
-        value = expected(s, d, last, min(when, day), day)
+        _, s, d, last, _, day, _ = entry = queue[alone[(low + high) // 2]]
+        value = expected(s, d, last, min(when_of(entry), day), day)
         for rank in alone[low:high]:
             ranked[rank] = value
-    for rank, entry in enumerate(waiting):
-        recalls[entry[2]] = ranked[rank]
+    counts = [0.0] * len(cards)
+    for entry, (recall, count) in zip(queue, ranked):
+        recalls[entry[0]], counts[entry[0]] = recall, count
+    if reviews is not None:
+        reviews[:] = counts
     return recalls
+
+
+def window_queue(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
+                 final_days: int, new_days: list) -> tuple:
+    """What recall_if_kept needs whatever the desired retention: the recall on exam day of cards already reviewed
+    in the window (0 for the others), and the others in the window's order (most forgotten first) as (index,
+    stability, difficulty, last review, stored due day or None for a new card, window day, rounded state); the
+    window's first day and its length in days; the ranks of the cards of each rounded state and window day.
+    Day numbers are ordinals."""
+    curve = recall_curve(parameters)
+    first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)  # every new card's, graded Good
+    intro_days = iter(day.toordinal() for day, count in new_days for _ in range(count))
+    start = window_start(exam_day, final_days).toordinal()
+    first, exam, today_number = max(today.toordinal(), start), exam_day.toordinal(), today.toordinal()
+    done, waiting = [0.0] * len(cards), []  # (recall when the window opens, key, index, s, d, last, due)
+    for index, card in enumerate(cards):
+        if card.memory is None:
+            s, d, last, due = first_memory.stability, first_memory.difficulty, next(intro_days, today_number), None
+        else:
+            s, d, last = card.memory.stability, card.memory.difficulty, card.last_day.toordinal()
+            due = card.due.toordinal() if card.due else today_number
+        if last >= start:  # already reviewed in the window
+            done[index] = curve(s, exam - last)
+        else:
+            waiting.append((curve(s, first - last), card.key, index, s, d, last, due))
+    waiting.sort()
+    days = max(1, exam - first)
+    queue = [(index, s, d, last, due, first + rank * days // len(waiting), (round(s, 4), round(d, 3), last))
+             for rank, (_, _, index, s, d, last, due) in enumerate(waiting)]  # spread evenly over the window
+    by_state: dict = {}
+    for rank, entry in enumerate(queue):
+        by_state.setdefault((*entry[6], entry[5]), []).append(rank)
+    return done, queue, first, days, by_state
 
 
 def recall_range(recalls: list[float], cards: int) -> tuple[float, float] | None:
@@ -278,11 +313,11 @@ def section_sums(cards: list[CardMemory], stopped: list[float], kept: list[float
 
 def readiness(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
               final_days: int, new_days: list, section_order: list[str], weakest: int = 5,
-              desired_retention: float = 0.9, shift: float = 0.0) -> dict:
-    """Card by card (what the commands run): see `summary`."""
+              desired_retention: float = 0.9, shift: float = 0.0, queue=None) -> dict:
+    """Card by card (what the commands run): see `summary`. `queue`: window_queue's answer, if made already."""
     stopped = recall_if_stopped(parameters, cards, exam_day)
-    kept = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days, desired_retention, shift) \
-        if today <= exam_day else None
+    kept = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days, desired_retention, shift,
+                          queue=queue) if today <= exam_day else None
     seen = [n for n, c in enumerate(cards) if c.memory is not None]
     weakest_cards = [{"key": cards[n].key, "section": cards[n].section, "recall": stopped[n]}
                      for n in heapq.nsmallest(weakest, seen, key=stopped.__getitem__)]
@@ -320,3 +355,4 @@ def summary(sums: list[tuple], weakest_cards: list[dict], today: datetime.date, 
         "not_started": [s["section"] for s in sections if not s["seen"]],
         "weakest_cards": weakest_cards,
     }
+

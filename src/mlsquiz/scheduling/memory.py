@@ -34,6 +34,7 @@ class Fit:
     reviews: int  # training reviews: scheduled reviews on a later study day than the card's previous one
     log_loss_before: float
     log_loss_after: float
+    initial_only: bool = False  # only w0-w3 fitted (fit_initial), the other 17 kept
 
     @property
     def improved(self) -> bool:
@@ -250,3 +251,26 @@ def fit(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
         return len(items)
     fitted = valid_parameters(engine(current).compute_parameters(items)) or tuple(current)
     return Fit(fitted, len(items), log_loss(current, items), log_loss(fitted, items))
+
+
+INITIAL_PARAMETERS = 4  # w0-w3: the stability after a first Again, Hard, Good, Easy
+
+
+def fit_initial(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
+    """Below MIN_TRAINING_REVIEWS: fit only the initial stabilities w0-w3, what fsrs-rs itself fits on little data
+    (below 64 training items, or when no card has a second review on a later day, its `compute_parameters` stops
+    after this pre-training: a curve fit of each first rating's recall at the first review on a later day; below
+    8 items it returns its defaults). It is given just those first reviews, so it always stops there; the other
+    17 parameters stay `current`. When the engine fitted nothing (it returned its defaults), the number of first
+    reviews it was given."""
+    items = training_items(histories)
+    first = [item for item in items if item.long_term_review_cnt() == 1]
+    if not first:
+        return 0
+    fitted = engine(current).compute_parameters(first)
+    if all(abs(a - b) < 1e-6 for a, b in zip(fitted[:INITIAL_PARAMETERS], DEFAULT_PARAMETERS)):
+        return len(first)  # the engine's answer to too little data: its defaults
+    parameters = valid_parameters([*fitted[:INITIAL_PARAMETERS], *current[INITIAL_PARAMETERS:]])
+    if parameters is None:
+        return len(first)
+    return Fit(parameters, len(items), log_loss(current, items), log_loss(parameters, items), initial_only=True)

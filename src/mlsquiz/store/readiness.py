@@ -45,3 +45,19 @@ def weakest_rows(collection, deck_id: str, exam_day: datetime.date, limit: int =
             ORDER BY (? - julianday(s.last_review_day)) / s.stability DESC LIMIT ?""",
         (deck_id, exam_day.toordinal() + 1721424.5, limit),  # the exam day as a julian day number
     ).fetchall()
+
+
+def practice_pool_recall(collection, deck_id: str, day: datetime.date, factor: float, power: float) -> tuple:
+    """(cards, seen, sum of recall on `day`) over the deck's practice pool: its active auto-checked cards (what
+    `exam practice` draws from); a card never seen adds 0."""
+    from .memory import _ensure_pow
+    from .practice import AUTO_CHECKED
+
+    _ensure_pow(collection.conn)
+    kinds = ", ".join("?" * len(AUTO_CHECKED))
+    return tuple(collection.conn.execute(
+        f"""SELECT count(*), count(s.stability),
+                   total(pow(1 + ? * max(? - julianday(s.last_review_day), 0) / s.stability, ?))
+            FROM card_state s JOIN cards c ON c.id = s.card
+            WHERE s.deck = ? AND {_ACTIVE} AND c.type IN ({kinds})""",
+        (factor, day.toordinal() + 1721424.5, power, deck_id, *AUTO_CHECKED)).fetchone())
