@@ -54,8 +54,6 @@ def test_due_and_the_quiz_show_every_card_due_in_the_window(cli, mini_collection
     assert (figures["due"], figures["new"]) == (counts["due"], counts["new"]) == (5, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="exam plan's window day is forecast.expected_reviews' even share (commands/"
-                   "exam.py, exam/forecast.py: another developer's files); it should use exam_queue.window_today")
 def test_exam_plan_shows_today_the_cards_the_window_shows(cli, mini_collection):
     from mlsquiz.commands.exam_queue import window_today
     from mlsquiz.settings import effective_settings

@@ -126,8 +126,12 @@ def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *,
     reviews = []
     if status != "past" and not brief:
         due = {datetime.date.fromisoformat(d): n for d, n in due_by_day(collection, today, (day - today).days + 1, deck)}
+        from .exam_queue import window_today
+
+        in_window = status == "window"
         reviews = forecast.expected_reviews(today, day, final_days, due, new_days, ready["cards"],
-                                            exam.shown_since(collection, deck, start) if status == "window" else 0)
+                                            exam.shown_since(collection, deck, start) if in_window else 0,
+                                            window_today(collection, deck, today, settings) if in_window else None)
     return {
         "deck": deck, "study_day": today.isoformat(), "exam_day": day.isoformat(), "days_left": (day - today).days,
         "status": status, "final_days": final_days, "window_start": start.isoformat(),

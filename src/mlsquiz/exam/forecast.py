@@ -270,10 +270,12 @@ def recall_shift(outcomes: list[tuple[float, bool]], prior: int = 50) -> float:
 
 
 def expected_reviews(today: datetime.date, exam_day: datetime.date, final_days: int, due: dict,
-                     new_days: list[tuple[datetime.date, int]], active_cards: int, shown_in_window: int) -> list[dict]:
+                     new_days: list[tuple[datetime.date, int]], active_cards: int, shown_in_window: int,
+                     shown_today: int | None = None) -> list[dict]:
     """{date, reviews, new} for each day from today to exam day if the plan is kept: before the window, the cards
     due (overdue ones today), the new cards and their SM-2 follow-ups graded Good; in the window, its even share
-    of the cards it still has to show."""
+    of the cards it still has to show, and today at least `shown_today` (what the quiz shows today: the lapsed
+    cards due again and the cards due anyway)."""
     start = window_start(exam_day, final_days)
     reviews: dict = {day: count for day, count in due.items() if day < start}
     for day, count in new_days:
@@ -287,7 +289,9 @@ def expected_reviews(today: datetime.date, exam_day: datetime.date, final_days: 
     while day <= exam_day:
         if day >= start:
             count = -(-left // window_days_left(day, exam_day))
-            left -= count
+            if day == today and shown_today is not None:
+                count = max(count, shown_today)
+            left = max(0, left - count)
         else:
             count = reviews.get(day, 0)
         rows.append({"date": day.isoformat(), "reviews": count, "new": introduced.get(day, 0)})
