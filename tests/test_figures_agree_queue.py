@@ -5,7 +5,6 @@ import datetime
 import json
 from types import SimpleNamespace
 
-import pytest
 
 from history import History
 

@@ -11,7 +11,6 @@ from sqlite_utils.migrations import Migrations
 from conftest import MINI_DECK
 from history import History
 from mlsquiz.store import migrations
-from mlsquiz.store.bundled import open_synced
 from mlsquiz.scheduling.replay import LoggedAnswer, final_schedule
 from mlsquiz.store.study import undo_review
 

@@ -4,7 +4,6 @@ equal the same figures computed straight from the log, after any sequence of ope
 import datetime
 import json
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import replace
 from pathlib import Path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..deckfile.bundled import BUNDLED_DECK_ID
 from ..errors import DeckError, UsageError
-from ..terminal.render import shorten, table, terminal_safe
+from ..terminal.render import terminal_safe
 
 
 def run_check(args, context) -> int:
