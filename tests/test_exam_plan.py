@@ -66,7 +66,7 @@ def test_exam_date_set_show_clear_and_due_suffix(cli, mini_collection):
     assert cli("exam", "date", "2026-05-19", "--deck", "mini").code == 0  # now is 2026-03-02
     assert "exam on 2026-05-19 (exam in 78 days)" in cli("exam", "date", "--deck", "mini").out
     due = cli("due", "--deck", "mini")
-    assert due.out.strip().endswith("· exam in 78 days (new cards paced for it)")
+    assert due.out.strip().endswith("· mini: exam in 78 days (new cards paced for it)")  # which deck's exam
     figures = json.loads(cli("due", "--deck", "mini", "--json").out)
     assert figures["days_to_exam"] == 78 and figures["new"] == 1  # 5 cards over 71 days before the window
     assert cli("exam", "date", "--clear", "--deck", "mini").out.startswith("Exam date of mini cleared")
@@ -76,7 +76,7 @@ def test_exam_date_set_show_clear_and_due_suffix(cli, mini_collection):
 def test_a_past_exam_date_goes_back_to_normal_scheduling(cli, mini_collection):
     assert cli("exam", "date", "2026-03-05", "--deck", "mini").code == 0
     later = cli("--now", "2026-03-09 09:00", "due", "--deck", "mini")
-    assert later.out.strip().endswith("· exam was on 2026-03-05")
+    assert later.out.strip().endswith("· mini: exam was on 2026-03-05")
     assert "5 new today" in later.out  # new_per_day again, not a paced count
     plan = cli("--now", "2026-03-09 09:00", "exam", "plan", "--deck", "mini")
     assert "back to normal scheduling" in plan.out

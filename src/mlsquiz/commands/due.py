@@ -29,7 +29,7 @@ def due_figures(collection, today: datetime.date, settings: dict, deck_id: str |
         "new": new,
         "next_due": next_due.isoformat() if next_due else None,
         "days_until_next": (next_due - today).days if next_due else None,
-        **{key: exam[key] for key in ("exam_day", "days_to_exam") if key in exam},
+        **{key: exam[key] for key in ("exam_deck", "exam_day", "days_to_exam") if key in exam},
         **({"new_paced": True} if exam.get("paced") else {}),
     }
 

@@ -105,7 +105,7 @@ def due_counts(collection, deck_id: str | None, today: datetime.date, settings: 
     found = exam_of(collection, deck_id)
     if found is None:
         return None
-    figures = {"exam_day": found[1].isoformat(), "days_to_exam": (found[1] - today).days}
+    figures = {"exam_deck": found[0], "exam_day": found[1].isoformat(), "days_to_exam": (found[1] - today).days}
     p = pace(collection, deck_id, today, settings, found)
     if p is not None:
         from ..store.study import count_due
@@ -126,12 +126,14 @@ def _count_new(collection, deck: str, at_most: int, today: datetime.date) -> int
 
 
 def exam_suffix(figures: dict) -> str:
-    """` · exam in 78 days (new cards paced for it)` after `due`'s line; `exam was on …` once it has passed."""
+    """` · mla-c01: exam in 78 days (new cards paced for it)` after `due`'s line (the deck whose date it is: with
+    several decks, the nearest exam's); `exam was on …` once it has passed."""
     if "days_to_exam" not in figures:
         return ""
     day = datetime.date.fromisoformat(figures["exam_day"])
     today = day - datetime.timedelta(days=figures["days_to_exam"])
-    return f" · {pacing.days_until(today, day)}" + (" (new cards paced for it)" if figures.get("new_paced") else "")
+    return (f" · {figures['exam_deck']}: {pacing.days_until(today, day)}"
+            + (" (new cards paced for it)" if figures.get("new_paced") else ""))
 
 
 def pace_notes(collection, deck_id: str | None, today: datetime.date, settings: dict, new_override) -> list[str]:
