@@ -5,7 +5,7 @@ import re
 import sqlite3
 from typing import NamedTuple
 
-from .package import PackageError
+from .package import PackageError, full_temporary_folder
 
 SCHEMAS = (11, 18)  # what Anki writes: legacy and old packages 11, modern 18
 DUMMY_NOTICE = "Please update to the latest Anki version"
@@ -76,6 +76,7 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
             newer = "newer" if schema > max(SCHEMAS) else "older"
             raise PackageError(f"{package}: its collection has a {newer} schema ({schema}) than mlsquiz reads "
                                f"({', '.join(map(str, SCHEMAS))})")
+        _refuse_beyond_memory(conn, package)  # before anything large is read
         notetypes, decks = _notetypes_18(conn) if schema == 18 else _notetypes_11(conn)
         marks = _deck_marks(conn, schema)
         notes = {row[0]: Note(row[0], row[1], row[2], tuple(row[3].split(SEPARATOR)), tuple(row[4].split()))
@@ -91,6 +92,8 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
     except sqlite3.DatabaseError as err:
         if is_interrupt(err):
             raise KeyboardInterrupt from None
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":  # its sorting spilled into a full $TMPDIR
+            raise full_temporary_folder(package) from None
         raise PackageError(f"{package}: damaged collection inside ({member}: {err})") from None
     except RecursionError:  # JSON nested far deeper than any Anki collection writes it
         raise PackageError(f"{package}: unexpected collection contents ({member}: data nested too deeply)") from None
@@ -103,6 +106,49 @@ def read_collection(sqlite_path: str, package: str, member: str) -> AnkiCollecti
         raise PackageError(f"{package}: only Anki's placeholder collection is inside (\"{DUMMY_NOTICE}\"); "
                            "the real one is missing")
     return AnkiCollection(schema, notetypes, decks, notes, cards, revlog, unreadable, marks)
+
+
+# An import holds the whole package in memory: bounds of its own, checked by counting rows before reading them.
+MAX_LOG_ROWS = 20_000_000  # ten times the longest Anki review history we know of
+MAX_NOTES = 5_000_000
+# What one row costs an import at its peak (measured: 1M log rows of one card, ~730 MB), with a margin.
+BYTES_PER_LOG_ROW = 1000
+BYTES_PER_NOTE = 4000  # fields, their text, the deck built from them
+
+
+def _refuse_beyond_memory(conn, package: str) -> None:
+    """Refuse, before reading them, more rows than any collection holds, or than this process's memory limit
+    (`ulimit -v`) leaves room for: running out halfway would end in a MemoryError instead of one clear line."""
+    log = conn.execute("SELECT count(*) FROM revlog").fetchone()[0]
+    notes = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    if log > MAX_LOG_ROWS or notes > MAX_NOTES:
+        raise PackageError(f"{package}: refused: {log:,} review-log rows and {notes:,} notes; an import reads at "
+                           f"most {MAX_LOG_ROWS:,} and {MAX_NOTES:,}")
+    room = memory_room()
+    need = log * BYTES_PER_LOG_ROW + notes * BYTES_PER_NOTE
+    if room is not None and need > room:
+        raise PackageError(f"{package}: too large for this process's memory limit: {log:,} review-log rows and "
+                           f"{notes:,} notes need about {need // 2**20:,} MB, {max(room, 0) // 2**20:,} MB are left "
+                           "(raise `ulimit -v`); nothing imported")
+
+
+def memory_room() -> int | None:
+    """Bytes this process may still map under its address-space limit; None without a limit."""
+    try:
+        import resource
+    except ImportError:  # not on this system
+        return None
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit in (resource.RLIM_INFINITY, -1):
+        return None
+    used = 0
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            used = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
+    except (OSError, ValueError):
+        pass
+    return limit - used
 
 
 def _refuse_hidden_queries(conn, package: str) -> None:

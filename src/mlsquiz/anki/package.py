@@ -1,6 +1,7 @@
 """Opening an Anki package safely: find its real collection, unpack it under a size cap, refuse anything odd."""
 
 import contextlib
+import errno
 import os
 import tempfile
 import zipfile
@@ -48,18 +49,47 @@ def unpacked_collection(path: str):
             # The process id in the name: if this one is killed, the next run knows the copy is no one's.
             handle, unpacked = tempfile.mkstemp(prefix=temporary_copy_prefix("anki"), suffix=".sqlite")
         except OSError as err:
+            _refuse_full_temporary_folder(path, err)
             raise PackageError(f"{path}: cannot make a temporary file to unpack into ({err.strerror})") from None
         try:
             try:
                 with os.fdopen(handle, "wb") as target:
                     _unpack(path, archive, member, target, size_cap(os.path.getsize(path)))
             except OSError as err:  # a full disk, say
+                _refuse_full_temporary_folder(path, err)
                 raise PackageError(f"{path}: cannot unpack the collection ({err.strerror or err})") from None
             yield unpacked, member.filename
         finally:
             for leftover in (unpacked, unpacked + "-journal", unpacked + "-wal", unpacked + "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(leftover)
+
+
+FULL_DISK = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def full_temporary_folder(path: str) -> PackageError:
+    """A full $TMPDIR is no fault of the package: said as a full disk, as a merge says it."""
+    return PackageError(f"not enough space in the temporary folder {tempfile.gettempdir()} ($TMPDIR) to unpack "
+                        f"{path}; nothing imported")
+
+
+def _refuse_full_temporary_folder(path: str, err: OSError) -> None:
+    if err.errno in FULL_DISK:
+        raise full_temporary_folder(path) from None
+
+
+def _unsupported_member(path: str, info: zipfile.ZipInfo, err: Exception) -> PackageError:
+    """An encrypted member, or one compressed with a method Python's zipfile does not read: named as such."""
+    if info.flag_bits & 0x1 or "encrypted" in str(err):  # the traditional PKWARE encryption bit
+        what = "it is encrypted (password-protected), which Anki never does"
+    elif info.flag_bits & 0x40 or "strong encryption" in str(err):
+        what = "it uses strong encryption, which Anki never does"
+    elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+        what = f"it uses zip compression method {info.compress_type}, which mlsquiz cannot unpack"
+    else:
+        what = str(err)
+    return PackageError(f"{path}: unsupported package: its {info.filename!r} member cannot be read ({what})")
 
 
 def _choose_member(path: str, archive: zipfile.ZipFile) -> zipfile.ZipInfo:
@@ -92,6 +122,8 @@ def _meta_version(path: str, archive: zipfile.ZipFile) -> int | None:
         return next((value for number, value in fields(raw) if number == 1), None)
     except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise PackageError(f"{path}: damaged package ('meta' unreadable: {err})") from None
+    except (RuntimeError, NotImplementedError) as err:  # encrypted, or a compression zipfile does not know
+        raise _unsupported_member(path, info, err) from None
 
 
 def _unpack(path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target, cap: int) -> None:
@@ -114,7 +146,7 @@ def _unpack(path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target, 
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise PackageError(f"{path}: damaged package ({info.filename}: {err})") from None
     except (RuntimeError, NotImplementedError) as err:  # encrypted, or a compression zipfile does not know
-        raise PackageError(f"{path}: cannot unpack {info.filename} ({err})") from None
+        raise _unsupported_member(path, info, err) from None
 
 
 def _zstd_chunks(path: str, chunks, cap: int):

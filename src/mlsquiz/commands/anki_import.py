@@ -59,10 +59,56 @@ def classify_notes(package, own_guids: set[str]) -> tuple[list, list, list]:
 
 
 def run_anki_import(args, context) -> int:
+    from ..errors import MlsquizError
     from ..runtime.interrupts import signals_interrupt
 
-    with signals_interrupt():  # SIGTERM and SIGHUP as Ctrl-C: the unpacked copy is removed on every way out
-        return _run_anki_import(args, context)
+    try:
+        with signals_interrupt():  # SIGTERM and SIGHUP as Ctrl-C: the unpacked copy is removed on every way out
+            return _run_anki_import(args, context)
+    except MemoryError:  # beyond what read_collection could foresee; the transaction was rolled back
+        raise MlsquizError(f"{args.file}: not enough memory to import this package (the memory limit, "
+                           "`ulimit -v`, or the machine's); nothing imported") from None
+
+
+class _CommitHeld:
+    """From just before the import's COMMIT until its summary is printed, Ctrl-C, SIGTERM and SIGHUP are noted,
+    not raised: a signal then would report "interrupted" for an import that is saved (or about to be, as COMMIT
+    is one statement that either lands or not). Wraps the collection's `transaction` for one call."""
+
+    def __init__(self, collection):
+        self.collection, self.original = collection, collection.transaction
+        self.own = "transaction" in vars(collection)  # an instance's own attribute, or the class's method
+        self.noted = []
+
+    def __enter__(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def transaction(*args, **kwargs):
+            with self.original(*args, **kwargs) as conn:
+                yield conn
+                self.hold()  # the body is done: what follows is COMMIT
+        self.collection.transaction = transaction
+        return self
+
+    def __exit__(self, *exc):
+        if self.own:
+            self.collection.transaction = self.original
+        else:
+            del self.collection.transaction
+
+    def hold(self) -> None:
+        import signal
+        import threading
+
+        from ..runtime.interrupts import SIGNALS
+
+        if threading.current_thread() is not threading.main_thread():
+            return  # no handlers of ours there (signals_interrupt sets none either)
+        for name in SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:  # signals_interrupt puts back the handlers from before on its way out
+                signal.signal(number, lambda signum, frame: self.noted.append(signum))
 
 
 def _run_anki_import(args, context) -> int:
@@ -122,7 +168,9 @@ def _import_package(args, context, path, package, bars) -> str:
         from ..store.backup import backup_before
 
         backup_before(collection, f"import {os.path.basename(path)}", context.now)
-        figures = apply_anki_import(collection, decks, digest, own_answers, foreign_answers, folds, bars, anki_decks)
+        with _CommitHeld(collection):  # once it commits, a Ctrl-C no longer says "interrupted" (until printed)
+            figures = apply_anki_import(collection, decks, digest, own_answers, foreign_answers, folds, bars,
+                                        anki_decks)
     finally:
         collection.close()
     keep_until_exit(package, reviews, by_card, folds, decks, own_answers, foreign_answers)
