@@ -86,6 +86,17 @@ def pacing_sentence(figures: dict) -> str:
 
 def exam_figures(collection, deck: str, today: datetime.date, settings: dict, *, brief: bool = False,
                  retentions: list[float] | None = None, practice: bool = False) -> dict:
+    """See _exam_figures. The cyclic garbage collector is paused meanwhile (runtime/gc_pause.py): a large deck's
+    forecast builds hundreds of thousands of small tuples, and the collector's passes over them cost more than the
+    forecast."""
+    from ..runtime.gc_pause import collector_paused
+
+    with collector_paused():
+        return _exam_figures(collection, deck, today, settings, brief=brief, retentions=retentions, practice=practice)
+
+
+def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *, brief: bool = False,
+                  retentions: list[float] | None = None, practice: bool = False) -> dict:
     """Everything `exam plan` and `exam readiness` print (and `--json` carries): pacing, expected reviews per day,
     the final window and the memory model's prediction for exam day; the predicted practice score beside the
     actual ones; with `retentions`, the kept plan's workload and recall for each desired retention."""
@@ -158,8 +169,15 @@ def _kept_readiness(collection, deck: str, parameters, today, day, final_days: i
     from ..store import readiness
     from ..store.memory import recent_histories
 
-    cards = [forecast.CardMemory(r[0], r[1], None if r[2] is None else Memory(r[2], r[3]),
-                                 _date(r[4]) if r[4] else None, _date(r[5]) if r[5] else None)
+    days: dict = {None: None, "": None}  # a large deck's cards share a few hundred days: parse each once
+
+    def day_of(text):
+        found = days.get(text, days)
+        if found is days:
+            found = days[text] = _date(text)
+        return found
+
+    cards = [forecast.CardMemory(r[0], r[1], None if r[2] is None else Memory(r[2], r[3]), day_of(r[4]), day_of(r[5]))
              for r in readiness.memory_rows(collection, deck)]
     outcomes = review_outcomes(parameters, recent_histories(collection.conn, deck))
     shift = forecast.recall_shift(outcomes)

@@ -19,15 +19,20 @@ def run(args, context) -> int:
             bars.stage("reading reviews", None)
             histories = review_histories(collection.conn)
             bars.stage("fitting parameters", None)  # one call into the engine: no steps to count
-            result = memory.fit(histories, scheduling.parameters)
+            items = memory.training_items(histories)  # built once: the fit, its figures and calibration share them
+            result = memory.fit(histories, scheduling.parameters, items)
             first = None
             if isinstance(result, int):  # too few for all 21: the initial stabilities, as fsrs-rs fits them
-                initial = memory.fit_initial(histories, scheduling.parameters)
+                initial = memory.fit_initial(histories, scheduling.parameters, items)
                 result, first = (initial, None) if isinstance(initial, memory.Fit) else (result, initial)
         kept = "your current parameters" if fitted_before else "the default parameters"
         from .stats import calibration_lines
 
-        print("\n".join(calibration_lines(memory.calibration(scheduling.parameters, histories))))
+        # the current parameters' predictions, replayed once for the calibration table and the plain log loss
+        outcomes = memory.review_outcomes(scheduling.parameters, histories)
+        evaluation = None if isinstance(result, int) else result.evaluation_before
+        print("\n".join(calibration_lines(memory.calibration(scheduling.parameters, histories, outcomes,
+                                                              evaluation))))
         if isinstance(result, int):
             print(f"Not enough history to fit yet: {result} of the {memory.MIN_TRAINING_REVIEWS} reviews needed "
                   f"(scheduled reviews of a card on a later day than its previous one); "
@@ -43,11 +48,11 @@ def run(args, context) -> int:
             print(few, end="")
             print(f"Fitted to {result.reviews} reviews, but the fit predicts no better than {kept} "
                   f"(log loss {result.log_loss_before:.4f} -> {result.log_loss_after:.4f}, plain mean "
-                  f"{memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)):.4f} -> "
-                  f"{memory.mean_log_loss(memory.review_outcomes(result.parameters, histories)):.4f}): keeping them.")
+                  f"{memory.mean_log_loss(outcomes):.4f} -> "
+                  f"{memory.mean_log_loss(memory.review_outcomes(result.parameters, histories, ordered=False)):.4f}): keeping them.")
             return 0
-        plain = (memory.mean_log_loss(memory.review_outcomes(scheduling.parameters, histories)),
-                 memory.mean_log_loss(memory.review_outcomes(result.parameters, histories)))
+        plain = (memory.mean_log_loss(outcomes),
+                 memory.mean_log_loss(memory.review_outcomes(result.parameters, histories, ordered=False)))
         print(few, end="")
         day = context.today(collection)
         from ..store.backup import backup_before

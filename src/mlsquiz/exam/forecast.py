@@ -41,8 +41,10 @@ def good_review(parameters):
 
 def recall_if_stopped(parameters, cards: list[CardMemory], exam_day: datetime.date) -> list[float]:
     """Each card's recall on exam day with no further review; a card never seen counts as 0."""
-    curve, exam = recall_curve(parameters), exam_day.toordinal()
-    return [0.0 if c.memory is None else curve(c.memory.stability, exam - c.last_day.toordinal()) for c in cards]
+    exam, power = exam_day.toordinal(), -memory.decay(parameters)  # recall_curve, written out: a call per card
+    factor = 0.9 ** (1 / power) - 1
+    return [0.0 if c.memory is None else (1 + factor * max(0, exam - c.last_day.toordinal()) / c.memory.stability)
+            ** power for c in cards]
 
 
 # What a kept plan assumes, in one place (the commands print it).
@@ -205,7 +207,8 @@ def window_queue(parameters, cards: list[CardMemory], today: datetime.date, exam
     stability, difficulty, last review, stored due day or None for a new card, window day, rounded state); the
     window's first day and its length in days; the ranks of the cards of each rounded state and window day.
     Day numbers are ordinals."""
-    curve = recall_curve(parameters)
+    curve, power = recall_curve(parameters), -memory.decay(parameters)
+    factor = 0.9 ** (1 / power) - 1
     first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)  # every new card's, graded Good
     intro_days = iter(day.toordinal() for day, count in new_days for _ in range(count))
     start = window_start(exam_day, final_days).toordinal()
@@ -219,8 +222,8 @@ def window_queue(parameters, cards: list[CardMemory], today: datetime.date, exam
             due = card.due.toordinal() if card.due else today_number
         if last >= start:  # already reviewed in the window
             done[index] = curve(s, exam - last)
-        else:
-            waiting.append((curve(s, first - last), card.key, index, s, d, last, due))
+        else:  # curve(s, first - last), written out (a call per card)
+            waiting.append(((1 + factor * max(0, first - last) / s) ** power, card.key, index, s, d, last, due))
     waiting.sort()
     days = max(1, exam - first)
     queue = [(index, s, d, last, due, first + rank * days // len(waiting), (round(s, 4), round(d, 3), last))

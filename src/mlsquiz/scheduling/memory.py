@@ -7,7 +7,7 @@ is fsrs-rs (Anki's Rust FSRS, `fsrs_rs_python`), imported only inside the functi
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # FSRS-6 defaults, the same numbers fsrs-rs and py-fsrs ship (kept here so reading them costs no import).
@@ -35,6 +35,9 @@ class Fit:
     log_loss_before: float
     log_loss_after: float
     initial_only: bool = False  # only w0-w3 fitted (fit_initial), the other 17 kept
+    # the engine's evaluation of the current parameters on the training items (log_loss_before's source), for
+    # calibration to reuse rather than evaluate again
+    evaluation_before: object = field(default=None, compare=False, repr=False)
 
     @property
     def improved(self) -> bool:
@@ -169,7 +172,7 @@ def memory_histories(model, histories: list) -> list[list[Memory]]:
 
 def _review_order(entry) -> tuple:
     """A review's place in time: its study day, then the store's (moment, uid) if given (never a local row id)."""
-    return (entry[0], *entry[2:])
+    return (entry[0].toordinal(), *entry[2:])  # an int compares faster than a date, in the same order
 
 
 def training_items(histories) -> list:
@@ -189,13 +192,18 @@ def training_items(histories) -> list:
             if previous is not None and gap > 0:
                 timed.append((_review_order(entry), len(timed), FSRSItem(list(reviews))))
             previous = day
-    timed.sort(key=lambda t: t[:2])
+    timed.sort(key=_first)  # stable: ties keep the order they were added in, as the index behind it says
     return [item for _, _, item in timed]
 
 
-def review_outcomes(parameters, histories) -> list[tuple[float, bool]]:
-    """(recall the model predicted, recalled) for each training review, in review-time order: the memory before
-    the review (replayed through the engine) and the forgetting curve at its gap."""
+def _first(entry):
+    return entry[0]
+
+
+def review_outcomes(parameters, histories, ordered: bool = True) -> list[tuple[float, bool]]:
+    """(recall the model predicted, recalled) for each training review, in review-time order (in history order if
+    not `ordered`, enough for a mean): the memory before the review (replayed through the engine) and the
+    forgetting curve at its gap."""
     timed, model = [], engine(parameters)
     states = memory_histories(model, histories)
     for history, memories in zip(histories, states):
@@ -204,22 +212,25 @@ def review_outcomes(parameters, histories) -> list[tuple[float, bool]]:
             if gap > 0:
                 predicted = recall(parameters, memories[n - 1].stability, gap)
                 timed.append((_review_order(history[n]), len(timed), predicted, history[n][1] >= 3))
-    timed.sort(key=lambda t: t[:2])
+    if ordered:
+        timed.sort(key=_first)  # stable: ties keep the order they were added in
     return [(predicted, recalled) for _, _, predicted, recalled in timed]
 
 
 CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)  # lower edges of the predicted-recall bins shown
 
 
-def calibration(parameters, histories, outcomes: list | None = None) -> dict | None:
+def calibration(parameters, histories, outcomes: list | None = None, evaluation=None) -> dict | None:
     """How well the model predicts these reviews: the engine's `evaluate` (the FSRS benchmark's log loss, weighted
     toward later reviews as the trainer weights them, and RMSE over its bins), the plain mean log loss, and
     predicted-recall bins against the share actually recalled. None without a review to judge. `outcomes`:
-    review_outcomes(parameters, histories) if the caller has them already."""
+    review_outcomes(parameters, histories) if the caller has them already; `evaluation`: the engine's evaluate of
+    `parameters` on training_items(histories) if the caller has it already (Fit.evaluation_before)."""
     outcomes = review_outcomes(parameters, histories) if outcomes is None else outcomes
     if not outcomes:
         return None
-    evaluation = engine(parameters).evaluate(training_items(histories))
+    if evaluation is None:
+        evaluation = engine(parameters).evaluate(training_items(histories))
     plain = mean_log_loss(outcomes)
     bins = []
     for n, low in enumerate(CALIBRATION_BINS):
@@ -243,27 +254,29 @@ def mean_log_loss(outcomes: list[tuple[float, bool]]) -> float:
     return -sum(math.log(max(p, 1e-7)) if y else math.log(max(1 - p, 1e-7)) for p, y in outcomes) / len(outcomes)
 
 
-def fit(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
+def fit(histories, current=DEFAULT_PARAMETERS, items: list | None = None) -> Fit | int:
     """Fit FSRS parameters to the learner's histories, items in review-time order. Returns the Fit, or the number
-    of training reviews when there are fewer than MIN_TRAINING_REVIEWS (too few to fit)."""
-    items = training_items(histories)
+    of training reviews when there are fewer than MIN_TRAINING_REVIEWS (too few to fit). `items`:
+    training_items(histories) if the caller has them already."""
+    items = training_items(histories) if items is None else items
     if len(items) < MIN_TRAINING_REVIEWS:
         return len(items)
     fitted = valid_parameters(engine(current).compute_parameters(items)) or tuple(current)
-    return Fit(fitted, len(items), log_loss(current, items), log_loss(fitted, items))
+    before = engine(current).evaluate(items)
+    return Fit(fitted, len(items), before.log_loss, log_loss(fitted, items), evaluation_before=before)
 
 
 INITIAL_PARAMETERS = 4  # w0-w3: the stability after a first Again, Hard, Good, Easy
 
 
-def fit_initial(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
+def fit_initial(histories, current=DEFAULT_PARAMETERS, items: list | None = None) -> Fit | int:
     """Below MIN_TRAINING_REVIEWS: fit only the initial stabilities w0-w3, what fsrs-rs itself fits on little data
     (below 64 training items, or when no card has a second review on a later day, its `compute_parameters` stops
     after this pre-training: a curve fit of each first rating's recall at the first review on a later day; below
     8 items it returns its defaults). It is given just those first reviews, so it always stops there; the other
     17 parameters stay `current`. When the engine fitted nothing (it returned its defaults), the number of first
-    reviews it was given."""
-    items = training_items(histories)
+    reviews it was given. `items`: training_items(histories) if the caller has them already."""
+    items = training_items(histories) if items is None else items
     first = [item for item in items if item.long_term_review_cnt() == 1]
     if not first:
         return 0
@@ -273,4 +286,6 @@ def fit_initial(histories, current=DEFAULT_PARAMETERS) -> Fit | int:
     parameters = valid_parameters([*fitted[:INITIAL_PARAMETERS], *current[INITIAL_PARAMETERS:]])
     if parameters is None:
         return len(first)
-    return Fit(parameters, len(items), log_loss(current, items), log_loss(parameters, items), initial_only=True)
+    before = engine(current).evaluate(items)
+    return Fit(parameters, len(items), before.log_loss, log_loss(parameters, items), initial_only=True,
+               evaluation_before=before)

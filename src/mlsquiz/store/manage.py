@@ -154,6 +154,16 @@ def browse_rows(collection, *, deck=None, search=None, state=None, section=None,
             params.append(value)
     if search:
         collection.conn.create_function("casefold", 1, _casefold, deterministic=True)
+        needle = search.casefold()
+        if _prefilter_safe(needle):
+            # A cheap first pass in SQL that can only keep too many rows: for a card whose prompt and content are
+            # plain ASCII with no JSON escape, Python's casefold is SQLite's lower() and every value appears
+            # verbatim in the JSON, so a match must show in lower(prompt or content); any other card (non-ASCII
+            # text, whose casefold may differ, or a backslash escape) goes on to the exact check below.
+            where.append("(instr(lower(c.prompt), ?) OR instr(lower(c.content), ?) OR instr(c.content, '\\') "
+                         "OR length(c.prompt) != length(CAST(c.prompt AS BLOB)) "
+                         "OR length(c.content) != length(CAST(c.content AS BLOB)))")
+            params += [needle] * 2
         where.append("(instr(casefold(c.prompt), ?) OR EXISTS (SELECT 1 FROM json_tree(c.content) "
                      "WHERE type = 'text' AND instr(casefold(value), ?)))")
         params += [search.casefold()] * 2
@@ -171,6 +181,12 @@ def browse_rows(collection, *, deck=None, search=None, state=None, section=None,
             WHERE {' AND '.join(where)} ORDER BY c.deck, c.position""",
         params,
     ).fetchall()
+
+
+def _prefilter_safe(needle: str) -> bool:
+    """Whether the case-folded needle can be looked for in the raw prompt and JSON content with SQLite's lower():
+    printable ASCII only, and none of the characters JSON escapes (quote, backslash)."""
+    return bool(needle) and all(" " <= ch <= "~" and ch not in '"\\' for ch in needle)
 
 
 def _casefold(text):
