@@ -121,18 +121,7 @@ class Sitting:
         return text if text in (FLAG, SKIP) or text.strip() else SKIP
 
     def build_order(self, shuffled: list[str]):
-        items = shuffled
-        built: list[str] = []
-        while len(built) < len(items) - 1:
-            remaining = [item for item in shuffled if item not in built]
-            picked = self.select(f"Item {len(built) + 1} of {len(items)}", remaining, back=bool(built))
-            if picked is BACK:
-                built.pop()
-            elif picked in (FLAG, SKIP):
-                return picked
-            else:
-                built.append(picked)
-        return built + [item for item in shuffled if item not in built]
+        return self.pick_in_turn(lambda n: f"Item {n + 1} of {len(shuffled)}", shuffled)
 
     def match_pairs(self, position: int, pairs: list):
         """Each left item (in the card's order) gets one of the shuffled right items not yet matched; returns the
@@ -140,18 +129,23 @@ class Sitting:
         rights = self.shuffled(position, [right for _, right in pairs])
         for number, (left, _) in enumerate(pairs, 1):
             self.prompter.say(f"{number}. {terminal_safe(left)}", hang=len(str(number)) + 2)
+        return self.pick_in_turn(lambda n: f"{n + 1}. {terminal_safe(pairs[n][0], keep_newlines=False)} matches",
+                                 rights)
+
+    def pick_in_turn(self, message, choices: list[str]):
+        """One of the `choices` not yet picked for each step (`message(step)` asks it), Backspace taking the last
+        one back; the last step takes the one choice left. The picks in order, or FLAG/SKIP as soon as given."""
         given: list[str] = []
-        while len(given) < len(pairs) - 1:  # the last left item takes the one right item left, as in an order
-            left = terminal_safe(pairs[len(given)][0], keep_newlines=False)
-            remaining = [right for right in rights if right not in given]
-            picked = self.select(f"{len(given) + 1}. {left} matches", remaining, back=bool(given))
+        while len(given) < len(choices) - 1:
+            remaining = [choice for choice in choices if choice not in given]
+            picked = self.select(message(len(given)), remaining, back=bool(given))
             if picked is BACK:
                 given.pop()
             elif picked in (FLAG, SKIP):
                 return picked
             else:
                 given.append(picked)
-        return given + [right for right in rights if right not in given]
+        return given + [choice for choice in choices if choice not in given]
 
     # --- prompts: questionary, with the exam's keys (terminal/exam_keys.py) and the countdown -----------------
 
