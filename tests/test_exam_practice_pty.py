@@ -295,3 +295,41 @@ def test_matching_cards_are_questions_and_a_case_study_shows_above_its_question(
     term.wait_for("Score:")
     assert term.finish() == 0
     assert "PASS - 3 of 3 right" in re.sub(r"\s+", " ", term.transcript)
+
+
+START_SCREEN_TYPED = TYPED + " jk \x06\x0e\x1b[C\x1b[D\x1bx 123"  # letters, j/k, Ctrl-F/N, Right/Left, Alt-x, digits
+
+
+def test_the_start_screen_moves_only_with_arrows_and_letters_never_start_the_exam(mini_collection):
+    """The start screen is drawn without prompt_toolkit (terminal/keypad), so it shows at once: nothing typed on
+    it starts the exam or leaves; Up/Down move the pointer (wrapping round) and Enter chooses."""
+    term = practice(mini_collection, "--questions", "4", start=False)
+    term.wait_for("Start the exam")
+    term.send(START_SCREEN_TYPED)
+    screen = term.settle(0.5)
+    assert "» Start the exam" in screen and "Question 1" not in screen and "not started" not in screen, screen
+    assert rows(mini_collection, "SELECT count(*) FROM practice_attempts") == [(0,)]
+    term.send(DOWN)
+    assert "» Not now" in term.settle()
+    term.send(DOWN)  # round to the first again
+    assert "» Start the exam" in term.settle()
+    term.send(UP)
+    assert "» Not now" in term.settle()
+    term.send(UP, ENTER)
+    current(term, 1)
+    assert rows(mini_collection, "SELECT count(*), status FROM practice_attempts") == [(1, "running")]
+    term.send(CTRL_Q)
+    term.wait_for("End the attempt")
+    term.send(DOWN, ENTER)
+    assert term.finish() == 0
+
+
+def test_not_now_esc_ctrl_c_and_ctrl_q_on_the_start_screen_leave_without_an_attempt(mini_collection):
+    for keys in ((DOWN, ENTER), (ESC,), ("\x03",), (CTRL_Q,), ("\x04",)):
+        term = practice(mini_collection, "--questions", "4", start=False)
+        term.wait_for("Start the exam")
+        term.send(*keys)
+        assert term.finish() == 0, keys
+        assert "Practice exam not started." in term.screen(), (keys, term.screen())
+        assert "Traceback" not in term.transcript
+    assert rows(mini_collection, "SELECT count(*) FROM practice_attempts") == [(0,)]

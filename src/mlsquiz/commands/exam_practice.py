@@ -9,25 +9,29 @@ from ..errors import MlsquizError, NotATerminalError, UsageError
 
 
 def run_practice(args, context) -> int:
-    import random
-
-    from .. import clock
-    from ..exam import practice
     from ..store import practice as attempts
-    from ..store.decks import deck_meta
     from .exam_deck import exam_deck
-    from .quiz import card_dict, section_titles
 
     collection = context.open_collection()
     try:
         deck = exam_deck(collection, args.deck)
+        terminal = sys.stdin.isatty() and sys.stdout.isatty()
+        # the pool's one scan runs in a thread while the modules below load (store.practice.pool_counts_soon)
+        pool_later = None if getattr(args, "resume", False) or not terminal else \
+            attempts.pool_counts_soon(collection, deck)
+        import random
+
+        from .. import clock
+        from ..exam import practice
+        from ..store.decks import deck_meta
+        from ..terminal import keypad, prompter  # noqa: F401 - the start screen's, loaded during the scan
+        from .quiz import card_dict, section_titles
+
         meta = deck_meta(collection, deck)
         facts = practice.ExamFacts.from_meta(meta)
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not terminal:
             _check_options(collection, deck, facts, args)  # bad options are usage errors even without a terminal
             raise NotATerminalError("exam practice needs a terminal: run it in one")
-        # the pool's one scan runs in a thread while the screen's modules load (store.practice.pool_counts_soon)
-        pool_later = None if getattr(args, "resume", False) else attempts.pool_counts_soon(collection, deck)
         earlier = attempts.resumable_attempt(collection, deck)
         if getattr(args, "resume", False) and earlier is None:
             raise UsageError(f"{deck} has no unfinished practice exam to resume")
@@ -43,10 +47,6 @@ def run_practice(args, context) -> int:
             for row in attempts.abandon_running(collection, deck):
                 show(f"An earlier practice exam (started {row['started_at']}) was not finished; its "
                       f"{row['answered']} answers are kept, and it is marked unfinished.")
-            import questionary  # noqa: F401 - what the start screen needs, loaded while the pool is counted
-
-            from ..exam import sitting  # noqa: F401
-
             (counts, span), count, minutes = _check_options(collection, deck, facts, args,
                                                             pool_later() if pool_later else None)
             rng = random.Random(args.seed)
@@ -119,10 +119,23 @@ def start_lines(meta: dict, facts, questions: list[dict], minutes: float) -> lis
 
 
 def _start(meta: dict, facts, questions: list[dict], minutes: float) -> bool:
-    from ..exam.sitting import start_screen
+    """The start screen: the format and keys, and a choice to start (the clock starts then). It is drawn and read
+    without prompt_toolkit (terminal/keypad), so it shows at once; questionary and the sitting load meanwhile."""
+    from ..runtime.preload import import_soon
+    from ..terminal import keypad
     from ..terminal.prompter import Prompter
+    from ..terminal.render import terminal_safe
 
-    return start_screen(Prompter(clear=True), start_lines(meta, facts, questions, minutes))
+    prompter = Prompter(clear=True)
+    prompter.new_screen()
+    for line in start_lines(meta, facts, questions, minutes):
+        prompter.say(terminal_safe(line))  # the exam's code and name are deck text
+        prompter.say()
+    loaded = import_soon("questionary", "mlsquiz.exam.sitting")
+    started = keypad.choose("Ready?", [("Start the exam (the clock starts now)", True), ("Not now", False)],
+                            "(arrows, Enter; Esc leaves)", False, colour=prompter.colour)
+    loaded()
+    return started
 
 
 def _ask_resume(earlier) -> bool:

@@ -227,25 +227,6 @@ class Sitting:
                 raise Quit
 
 
-def start_screen(prompter, lines: list[str]) -> bool:
-    """The exam's format and keys, and a choice to start (the clock starts then); False when not started."""
-    import questionary
-    from questionary import Choice
-
-    prompter.new_screen()
-    for line in lines:
-        prompter.say(terminal_safe(line))  # the exam's code and name are deck text
-        prompter.say()
-    try:
-        return prompter._ask(questionary.select(
-            "Ready?", choices=[Choice("Start the exam (the clock starts now)", value=True),
-                               Choice("Not now", value=False)],
-            qmark="?", use_jk_keys=False, instruction="(arrows, Enter; Esc leaves)", **prompter.io),
-            lambda keys, control: keys.add("escape", eager=True)(lambda event: event.app.exit(result=False)))
-    except Quit:
-        return False
-
-
 def check(card: dict, given) -> bool:
     content, kind = card["content"], card["type"]
     if kind == "choice":

@@ -89,9 +89,16 @@ def pool_counts_soon(collection, deck_id: str):
 
 
 def _pool_counts(conn, deck_id: str):
-    rows = conn.execute(
-        f"""SELECT c.section, count(*), min(c.position), min(c.id), max(c.id) FROM cards c
-            WHERE c.deck = ? AND c.retired = 0 AND {_TYPES} GROUP BY c.section""", (deck_id,)).fetchall()
+    # grouped by type first: the index's own order (deck, retired, type, section), so no sort, then per section
+    rows = []
+    for _, section, n, position, low, high in conn.execute(
+            f"""SELECT c.type, c.section, count(*), min(c.position), min(c.id), max(c.id) FROM cards c
+                WHERE c.deck = ? AND c.retired = 0 AND {_TYPES} GROUP BY c.type, c.section""", (deck_id,)):
+        same = next((row for row in rows if row[0] == section), None)
+        if same is None:
+            rows.append([section, n, position, low, high])
+        else:
+            same[1:] = [same[1] + n, min(same[2], position), min(same[3], low), max(same[4], high)]
     suspended = dict(conn.execute(
         f"""SELECT c.section, count(*) FROM card_state s JOIN cards c ON c.id = s.card
             WHERE s.deck = ? AND s.retired = 0 AND s.suspended = 1 AND {_TYPES} GROUP BY c.section""",

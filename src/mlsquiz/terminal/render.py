@@ -24,14 +24,20 @@ def ellipsis() -> str:
 
 
 def shorten(text: str, width: int) -> str:
-    """One line of at most `width` columns (East Asian wide characters count double), cut with an ellipsis."""
+    """One line of at most `width` columns (East Asian wide characters count double), cut with an ellipsis at a
+    word boundary when one is in the last 40% of the kept text (else mid-word: a long id or URL)."""
     text = " ".join(terminal_safe(text, keep_newlines=False).split())
     cut = ellipsis()
     out, used = [], 0
     for char in text:
         cost = 2 if unicodedata.east_asian_width(char) in "WF" else 1
         if used + cost > width - (len(cut) if len(text) > len(out) + 1 else 0):
-            return "".join(out) + cut
+            kept = "".join(out)
+            if char != " ":
+                space = kept.rfind(" ")
+                if space >= len(kept) * 0.6:
+                    kept = kept[:space]
+            return kept.rstrip(" ,;:") + cut
         out.append(char)
         used += cost
     return "".join(out)
