@@ -231,16 +231,29 @@ def calibration(parameters, histories, outcomes: list | None = None, evaluation=
         return None
     if evaluation is None:
         evaluation = engine(parameters).evaluate(training_items(histories))
-    plain = mean_log_loss(outcomes)
+    return calibration_figures(outcomes, evaluation, mean_log_loss(outcomes))
+
+
+def calibration_figures(outcomes: list, evaluation, plain_log_loss: float) -> dict:
+    """`calibration`'s figures from its (predicted, recalled) pairs in review order (at least one), the engine's
+    evaluation and their mean_log_loss (which a caller that prints it too need work out only once)."""
+    from bisect import bisect_right
+
+    last = len(CALIBRATION_BINS) - 1
+    predicted, recalled = [[] for _ in CALIBRATION_BINS], [0] * len(CALIBRATION_BINS)
+    for p, y in outcomes:  # one pass: [low, high) for each bin, the last one [0.95, 1.0] (never a NaN)
+        n = bisect_right(CALIBRATION_BINS, p) - 1
+        if n >= 0 and (n < last or p <= 1.0):
+            predicted[n].append(p)
+            recalled[n] += y
     bins = []
     for n, low in enumerate(CALIBRATION_BINS):
-        high = CALIBRATION_BINS[n + 1] if n + 1 < len(CALIBRATION_BINS) else 1.0
-        inside = [(p, y) for p, y in outcomes if low <= p < high or (high == 1.0 and p == 1.0)]
-        bins.append({"from": low, "to": high, "reviews": len(inside),
-                     "predicted": round(sum(p for p, _ in inside) / len(inside), 4) if inside else None,
-                     "recalled": round(sum(y for _, y in inside) / len(inside), 4) if inside else None})
+        inside = predicted[n]  # summed in review order, as a sum over the reviews in the bin would be
+        bins.append({"from": low, "to": CALIBRATION_BINS[n + 1] if n < last else 1.0, "reviews": len(inside),
+                     "predicted": round(sum(inside) / len(inside), 4) if inside else None,
+                     "recalled": round(recalled[n] / len(inside), 4) if inside else None})
     return {"reviews": len(outcomes), "log_loss": round(evaluation.log_loss, 4),
-            "rmse_bins": round(evaluation.rmse_bins, 4), "plain_log_loss": round(plain, 4),
+            "rmse_bins": round(evaluation.rmse_bins, 4), "plain_log_loss": round(plain_log_loss, 4),
             "predicted": round(sum(p for p, _ in outcomes) / len(outcomes), 4),
             "recalled": round(sum(y for _, y in outcomes) / len(outcomes), 4), "bins": bins}
 
@@ -251,7 +264,9 @@ def log_loss(parameters, items) -> float:
 
 def mean_log_loss(outcomes: list[tuple[float, bool]]) -> float:
     """The plain (unweighted) mean log loss of (predicted recall, recalled) pairs; the engine's is weighted."""
-    return -sum(math.log(max(p, 1e-7)) if y else math.log(max(1 - p, 1e-7)) for p, y in outcomes) / len(outcomes)
+    log = math.log  # `1e-7 if 1e-7 > p else p` is max(p, 1e-7) to the bit, NaN included, without the call
+    return -sum([log(1e-7 if 1e-7 > p else p) if y else log(1e-7 if 1e-7 > (q := 1 - p) else q)
+                 for p, y in outcomes]) / len(outcomes)
 
 
 def fit(histories, current=DEFAULT_PARAMETERS, items: list | None = None) -> Fit | int:
