@@ -141,7 +141,7 @@ def _import_package(args, context, path, package, bars) -> str:
         keys = own_card_keys(own_card_rows(collection))
         own, stranger, foreign = classify_notes(package, {guid for guid, _ in keys})
         if getattr(args, "to_toml", None) is not None:
-            tables, _, deck_skipped, _ = _foreign_decks(package, foreign, path, parse=False)
+            tables, _, deck_skipped, _, _ = _foreign_decks(package, foreign, path, parse=False)
             return write_toml(args, path, tables, _skipped(deck_skipped, stranger), context.db_path)
         with_progress, own_notes = getattr(args, "with_progress", False), set(own)
         # The decks are built (HTML to text, every card checked) in a second process while this one maps the log
@@ -155,7 +155,7 @@ def _import_package(args, context, path, package, bars) -> str:
             folds = {}
             if scheduling is None or scheduling.scheduler != "fsrs":  # FSRS intervals need stored memory
                 folds = folds_ahead(by_card, _answerable(package, own_notes, set(foreign) if with_progress else ()))
-            decks, card_keys, deck_skipped, anki_decks = building.result()
+            decks, card_keys, deck_skipped, anki_decks, hashes = building.result()
         skipped = _skipped(deck_skipped, stranger)
         skipped.update(log_skipped)
         if package.unreadable_log_rows:
@@ -170,7 +170,7 @@ def _import_package(args, context, path, package, bars) -> str:
         backup_before(collection, f"import {os.path.basename(path)}", context.now)
         with _CommitHeld(collection):  # once it commits, a Ctrl-C no longer says "interrupted" (until printed)
             figures = apply_anki_import(collection, decks, digest, own_answers, foreign_answers, folds, bars,
-                                        anki_decks)
+                                        anki_decks, hashes)
     finally:
         collection.close()
     keep_until_exit(package, reviews, by_card, folds, decks, own_answers, foreign_answers)
@@ -178,13 +178,18 @@ def _import_package(args, context, path, package, bars) -> str:
 
 
 def _foreign_decks(package, foreign: list, path: str, parse: bool) -> tuple:
-    """(decks, Anki card id -> (deck id, card id), Counter of what was skipped, deck id -> Anki deck id): the
-    decks as tables (the --to-toml file's) or, with `parse`, as checked mlsquiz Decks."""
+    """(decks, Anki card id -> (deck id, card id), Counter of what was skipped, deck id -> Anki deck id, each
+    deck's store.decks.content_hashes or None): the decks as tables (the --to-toml file's) or, with `parse`, as
+    checked mlsquiz Decks with their cards' content hashes (worked out here: in the forked child)."""
     from ..anki.foreign import foreign_decks
 
     mapped = foreign_decks(package, foreign)
-    decks = [parse_foreign_deck(deck, path) for deck in mapped.decks] if parse else mapped.decks
-    return decks, mapped.card_keys, mapped.skipped, mapped.anki_decks
+    if not parse:
+        return mapped.decks, mapped.card_keys, mapped.skipped, mapped.anki_decks, None
+    from ..store.decks import content_hashes
+
+    decks = [parse_foreign_deck(deck, path) for deck in mapped.decks]
+    return decks, mapped.card_keys, mapped.skipped, mapped.anki_decks, [content_hashes(deck.cards) for deck in decks]
 
 
 def _skipped(deck_skipped, stranger: list) -> Counter:

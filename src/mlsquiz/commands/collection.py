@@ -65,7 +65,7 @@ def run_import(args, context) -> int:
         backup_before(collection, f"import {path.name}", context.now)
         # The size only decides whether a bar is worth showing: a byte count is near enough and costs nothing.
         with progress(f"importing {path.name}", raw.count(b"[[cards]]")) as bars:
-            deck = parse_deck(raw, str(path), bars)
+            deck = parse_deck(raw, str(path), bars, alongside=True)
             summary = import_deck(collection, deck, file_hash, bars=bars)
     finally:
         collection.close()

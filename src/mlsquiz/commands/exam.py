@@ -102,11 +102,9 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
     actual ones; with `retentions`, the kept plan's workload and recall for each desired retention."""
     from ..exam.outlook import workload
     from .exam_outlook import practice_figures
-    from ..exam import forecast, pacing
-    from ..scheduling.memory import recall
+    from ..exam import forecast, kept, pacing
     from ..store import exam, readiness
     from ..store.memory import parameters_in_use
-    from ..store.stats import due_by_day
 
     day = exam.exam_day(collection, deck)
     if day is None:
@@ -119,16 +117,21 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
     new_days = pacing.introductions(today, day, final_days, remaining, introduced) if status != "past" else []
     parameters, _ = parameters_in_use(collection.conn)
     titles, order = _sections(collection, deck)
-    weakest = [{"key": r[0], "section": r[1], "recall": recall(parameters, r[2], (day - _date(r[3])).days)}
-               for r in readiness.weakest_rows(collection, deck, day)]
+    factor, power = 0.9 ** (-1 / parameters[20]) - 1, -parameters[20]
     if brief:  # the stats block: recall if stopped only, in SQL; no kept plan, no expected reviews
-        factor, power = 0.9 ** (-1 / parameters[20]) - 1, -parameters[20]
+        weakest, pool = _weakest(parameters, day, readiness.weakest_rows(collection, deck, day)), None
         ready = forecast.summary(readiness.stopped_sums(collection, deck, day, factor, power), weakest, today, day,
                                  order)
-    else:
-        ready, cards, shift, queue = _kept_readiness(collection, deck, parameters, today, day, final_days, new_days, order,
-                                              settings)
-        ready["weakest_cards"] = weakest
+    else:  # the weakest cards and the practice pool read in a thread meanwhile
+        cards = kept.Deck(*readiness.forecast_columns(collection, deck))
+        # started once the deck is read (a thread reading meanwhile would slow the read down twice over)
+        rows = readiness.soon(collection, lambda reader: (
+            readiness.weakest_rows(reader, deck, day),
+            readiness.practice_pool_recall(reader, deck, today, factor, power) if practice else None))
+        ready, shift, queue = _kept_readiness(collection, deck, cards, parameters, today, day, final_days, new_days,
+                                              order, settings)
+        weakest_rows, pool = rows()
+        ready["weakest_cards"] = _weakest(parameters, day, weakest_rows)
     names = readiness.card_names(collection, [c["key"] for c in ready["weakest_cards"]])
     for card in ready["weakest_cards"]:
         card["id"], card["prompt"] = names[card.pop("key")]
@@ -136,7 +139,7 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
         section["title"] = titles.get(section["section"], section["section"])
     reviews = []
     if status != "past" and not brief:
-        due = {datetime.date.fromisoformat(d): n for d, n in due_by_day(collection, today, (day - today).days + 1, deck)}
+        due = forecast.due_by_day(cards.due, today, day + pacing.DAY)  # store.stats.due_by_day over the column
         from .exam_queue import window_today
 
         in_window = status == "window"
@@ -153,41 +156,41 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
         "new_cards": [{"date": d.isoformat(), "new": n} for d, n in new_days],
         "reviews": reviews,
         "readiness": ready,
-        **({"practice": practice_figures(collection, deck, today, parameters)} if practice else {}),
-        **({"retention": workload(parameters, cards, today, day, final_days, new_days, retentions, shift, queue)
+        **({"practice": practice_figures(collection, deck, today, pool)} if practice else {}),
+        **({"retention": workload(parameters, queue, today, day, new_days, retentions, shift)
             if status != "past" else [], "desired_retention": settings["desired_retention"],
             "scheduler": settings["scheduler"]} if retentions and not brief else {}),
     }
 
 
 
-def _kept_readiness(collection, deck: str, parameters, today, day, final_days: int, new_days: list, order: list,
-                    settings: dict) -> dict:
-    """forecast.readiness over the deck's cards, the success chances moved by the learner's own record."""
-    from ..exam import forecast
-    from ..scheduling.memory import Memory, review_outcomes
-    from ..store import readiness
+def _kept_readiness(collection, deck: str, cards, parameters, today, day, final_days: int, new_days: list,
+                    order: list, settings: dict) -> tuple:
+    """forecast.deck_readiness over the deck's cards (kept.Deck), the success chances moved by the learner's own
+    record; the shift and the window's queue too, for the workload by retention."""
+    from ..exam import forecast, kept, pacing
+    from ..runtime.lifetime import keep_until_exit
+    from ..scheduling.memory import review_outcomes
     from ..store.memory import recent_histories
 
-    days: dict = {None: None, "": None}  # a large deck's cards share a few hundred days: parse each once
-
-    def day_of(text):
-        found = days.get(text, days)
-        if found is days:
-            found = days[text] = _date(text)
-        return found
-
-    cards = [forecast.CardMemory(r[0], r[1], None if r[2] is None else Memory(r[2], r[3]), day_of(r[4]), day_of(r[5]))
-             for r in readiness.memory_rows(collection, deck)]
+    stopped = forecast.stopped_column(parameters, cards, day)
+    queue = kept.window_queue(parameters, cards, today.toordinal(), day.toordinal(),
+                              pacing.window_start(day, final_days).toordinal(), new_days) if today <= day else None
     outcomes = review_outcomes(parameters, recent_histories(collection.conn, deck))
     shift = forecast.recall_shift(outcomes)
-    queue = forecast.window_queue(parameters, cards, today, day, final_days, new_days)  # shared with the workload
-    ready = forecast.readiness(parameters, cards, today, day, final_days, new_days, order, 0,
-                               settings["desired_retention"], shift, queue)
+    ready = forecast.deck_readiness(parameters, cards, stopped, [], today, day, final_days, new_days, order,
+                                    settings["desired_retention"], shift, queue)  # the weakest cards: the caller's
+    keep_until_exit(cards, stopped, queue)  # hundreds of thousands of numbers: the process's end frees them free
     ready["record"] = {"reviews": len(outcomes),
                        "predicted": round(sum(p for p, _ in outcomes) / len(outcomes), 4) if outcomes else None,
                        "recalled": round(sum(y for _, y in outcomes) / len(outcomes), 4) if outcomes else None}
-    return ready, cards, shift, queue
+    return ready, shift, queue
+
+
+def _weakest(parameters, day: datetime.date, rows: list) -> list[dict]:
+    from ..scheduling.memory import recall
+
+    return [{"key": r[0], "section": r[1], "recall": recall(parameters, r[2], (day - _date(r[3])).days)} for r in rows]
 
 
 def _date(text: str) -> datetime.date:

@@ -7,18 +7,17 @@ import textwrap
 RECENT_PRACTICE = 3  # the finished attempts a readiness compares with the prediction
 
 
-def practice_figures(collection, deck: str, today: datetime.date, parameters) -> dict:
+def practice_figures(collection, deck: str, today: datetime.date, pool: tuple) -> dict:
     """The model's recall today over the deck's practice pool (its active auto-checked cards; never-seen ones count
-    as forgotten) on the deck's score scale, the latest finished attempts, and which to trust."""
+    as forgotten) on the deck's score scale, the latest finished attempts, and which to trust. `pool`: the store's
+    practice_pool_recall for today."""
     from ..exam.outlook import practice_verdict
     from ..exam.practice import ExamFacts
     from ..store.decks import deck_meta
     from ..store.practice import attempt_history
-    from ..store.readiness import practice_pool_recall
 
     facts = ExamFacts.from_meta(deck_meta(collection, deck))
-    factor, power = 0.9 ** (-1 / parameters[20]) - 1, -parameters[20]
-    cards, seen, total = practice_pool_recall(collection, deck, today, factor, power)
+    cards, seen, total = pool
     predicted = total / cards if cards and seen else None
     finished = [a for a in attempt_history(collection, deck) if a["status"] in ("submitted", "timed_out")]
     recent = finished[-RECENT_PRACTICE:]

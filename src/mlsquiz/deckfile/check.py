@@ -174,17 +174,21 @@ class DeckValidator:
             self.check_fields(entry, fields, table, start, end)
         return entries
 
-    def check_fields(self, entry: dict, fields: dict, where: str, start: int, end: int) -> None:
+    def check_fields(self, entry: dict, fields: dict, where: str, start: int, end: int) -> bool:
+        """Report missing, mistyped and unknown fields; True when every field present is known and well typed."""
+        clean = True
         for key, (kind, required) in fields.items():
             if key not in entry:
                 if required:
                     self.problem(start, f"{where}: missing field {key!r}")
             elif not _is_kind(entry[key], kind):
                 self.problem(self.lines.key_line(start, end, key), f"{where}: {key!r} must be {_kind_name(kind)}")
+                clean = False
         if entry.keys() <= fields.keys():
-            return
+            return clean
         for key in sorted(set(entry) - set(fields)):
             self.problem(self.lines.key_line(start, end, key), f"{where}: unknown field {key!r}")
+        return False
 
     def report_duplicates(self, table: str, ids: list, label: str) -> None:
         seen: set = set()
@@ -222,10 +226,10 @@ class DeckValidator:
         fields = _card_fields(card_type if isinstance(card_type, str) else None)  # shared: never changed
         if card_type is None:  # unknown type: only judge the common fields
             raw = {k: v for k, v in raw.items() if k in fields}
-        self.check_fields(raw, fields, label, start, end)
+        clean = self.check_fields(raw, fields, label, start, end)
         # Every further check runs on the fields that are present and of the right type, so one pass reports
-        # every problem of the card instead of stopping at the first.
-        raw = {k: v for k, v in raw.items() if k in fields and _is_kind(v, fields[k][0])}
+        # every problem of the card instead of stopping at the first (a clean card: all of them, as written).
+        raw = dict(raw) if clean else {k: v for k, v in raw.items() if k in fields and _is_kind(v, fields[k][0])}
         line = lambda key: self.lines.key_line(start, end, key)  # noqa: E731
         if "id" in raw and not ID_PATTERN.match(raw["id"]):
             self.problem(line("id"), f"{label}: id may hold only letters, digits, '.', '_' and '-'")

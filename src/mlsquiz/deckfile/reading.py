@@ -72,14 +72,17 @@ def deck_text(raw: bytes, name: str) -> str:
         raise DeckError([f"{name}:{line}: not valid UTF-8 (byte 0x{raw[err.start]:02x})"]) from None
 
 
-def parse_deck(raw: bytes, name: str, bars=None) -> Deck:
-    """A validated deck from a file's bytes; `bars` (progress.progress) is told how far reading and checking are."""
+def parse_deck(raw: bytes, name: str, bars=None, alongside: bool = False) -> Deck:
+    """A validated deck from a file's bytes; `bars` (progress.progress) is told how far reading and checking are.
+    With `alongside`, a large file's later cards are parsed by a forked child meanwhile (deckfile/chunks.py)."""
     text = deck_text(raw, name)
     data = None
-    if bars is not None and bars.shown:  # read in pieces only to move a bar: a whole parse is as fast
+    shown = bars is not None and bars.shown
+    if shown or alongside:  # in pieces to move a bar or use a second core: a whole parse is as fast on one
         from .chunks import parse_in_pieces
 
-        data = parse_in_pieces(text, lambda total: bars.stage("reading cards", total).advance)
+        data = parse_in_pieces(text, (lambda total: bars.stage("reading cards", total).advance) if shown else None,
+                               alongside=alongside)
     try:
         data = tomllib.loads(text) if data is None else data
     except RecursionError:  # tomllib recurses once per level; anything this deep is no deck (validation needs 3)

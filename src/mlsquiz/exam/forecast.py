@@ -6,12 +6,24 @@ to `memory.next_memory`)."""
 import datetime
 import heapq
 import math
+from collections import Counter
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from ..scheduling import memory, sm2
+from .kept import (  # noqa: F401 (named here too)
+    BRANCH_DEPTH,
+    BRANCH_MASS,
+    GOOD,
+    KEPT_EXACT_CARDS,
+    Deck,
+    Queue,
+    kept_values,
+    planned_reviews,
+)
+from .kept import window_queue as kept_window_queue
 from .pacing import DAY, window_days_left, window_start
-
-GOOD = 4  # the SM-2 grade a kept plan assumes for every review (FSRS Good)
 
 
 class CardMemory(NamedTuple):  # immutable, and cheap to build for every card of a large deck
@@ -47,13 +59,20 @@ def recall_if_stopped(parameters, cards: list[CardMemory], exam_day: datetime.da
             ** power for c in cards]
 
 
+def stopped_column(parameters, deck: Deck, exam_day: datetime.date) -> list[float]:
+    """recall_if_stopped over a deck's columns: each card's recall on exam day with no further review, 0 if never
+    seen (the same arithmetic, max written out)."""
+    exam, power = exam_day.toordinal(), -memory.decay(parameters)
+    factor = 0.9 ** (1 / power) - 1
+    return [0.0 if s is None else (1 + factor * (exam - last if exam > last else 0) / s) ** power
+            for s, last in zip(deck.stability, deck.last)]
+
+
 # What a kept plan assumes, in one place (the commands print it).
 KEPT_PLAN_ASSUMES = ("each planned review is answered right with the memory model's recall at that moment"
                      " (adjusted by how your past reviews compared with the model); new cards graded Good when"
                      " introduced; reviews before the window at the memory model's interval for your desired"
                      " retention; one review in the window; cards independent")
-BRANCH_MASS = 1e-2  # a path less likely than this follows its likelier answer only
-BRANCH_DEPTH = 3  # after this many planned reviews a path follows its likelier answer only (bounds the cost)
 
 
 def lapse_review(parameters):
@@ -78,66 +97,6 @@ def calibrated(shift: float):
     return lambda r: 1 / (1 + math.exp(-(math.log(max(r, 1e-6) / max(1 - r, 1e-6)) + shift)))
 
 
-KEPT_EXACT_CARDS = 600  # on a larger deck, the kept plan is worked out for this many representative cards
-
-
-def planned_reviews(parameters, exam: int, desired_retention: float, shift: float):
-    """expected(s, d, last, when, window_day): a card's expected recall on exam day (day numbers are ordinals)
-    from its memory (s, d) after its review on `last`, its next planned review on `when` and its window review on
-    `window_day`, and the expected number of reviews on the way (planned ones before the window, and the window's
-    one). Each review is answered right with the (calibrated) recall at that moment: exact expectation
-    over both answers of the window review and of the first BRANCH_DEPTH reviews before it; later reviews, and
-    paths less likely than BRANCH_MASS, follow the likelier answer. The formulas of good_review, lapse_review,
-    next_difficulty and recall_curve written out in one loop (a forecast runs it for thousands of cards; tests
-    hold it to them)."""
-    w, exp = parameters, math.exp
-    power = -memory.decay(w)
-    factor = 0.9 ** (1 / power) - 1
-    grow, shrink, spread = exp(w[8]), -w[9], w[10]
-    lapse_w, lapse_d, lapse_s, lapse_r, lapse_cap = w[11], -w[12], w[13], w[14], exp(w[17] * w[18])
-    easy_first = w[7] * (w[4] - exp(w[5] * 3) + 1)  # next_difficulty's mean reversion term
-    keep, again_step = 1 - w[7], 2 * w[6] / 9
-    cap, per_stability = memory.MAX_INTERVAL, memory.days_per_stability(w, desired_retention)
-    odds_factor = exp(shift)
-
-    def expected(s, d, last, when, window_day):
-        total, count, to_exam = 0.0, 0.0, exam - window_day
-        paths = [(s, d, last, when, 1.0, 0)]
-        while paths:
-            s, d, last, when, mass, depth = paths.pop()
-            while when < window_day:  # a planned review before the window; one answer followed here
-                count += mass
-                recall = (1 + factor * max(0, when - last) / s) ** power
-                r = recall if not shift else (o := max(recall, 1e-6) / max(1 - recall, 1e-6) * odds_factor) / (1 + o)
-                both = depth < BRANCH_DEPTH and mass * min(r, 1 - r) >= BRANCH_MASS
-                if both or r < 0.5:
-                    s2 = max(0.001, min(lapse_w * d ** lapse_d * ((s + 1) ** lapse_s - 1)
-                                        * exp(lapse_r * (1 - recall)), s / lapse_cap))
-                    d2 = min(10.0, max(1.0, easy_first + keep * (d + again_step * (10 - d))))
-                    wrong = (s2, d2, when, when + min(cap, max(1, round(s2 * per_stability))),
-                             mass * (1 - r) if both else mass, depth + 1)
-                    if not both:
-                        s, d, last, when, mass, depth = wrong
-                        continue
-                    paths.append(wrong)  # the wrong answer's path, taken up later
-                s = min(cap, s * (1 + grow * (11 - d) * s ** shrink * (exp(spread * (1 - recall)) - 1)))
-                d = min(10.0, max(1.0, easy_first + keep * d))
-                last, when = when, when + min(cap, max(1, round(s * per_stability)))
-                mass, depth = mass * r if both else mass, depth + 1
-            # the window's review, then recall on exam day
-            recall = (1 + factor * max(0, window_day - last) / s) ** power
-            r = recall if not shift else (o := max(recall, 1e-6) / max(1 - recall, 1e-6) * odds_factor) / (1 + o)
-            right = min(cap, s * (1 + grow * (11 - d) * s ** shrink * (exp(spread * (1 - recall)) - 1)))
-            wrong = max(0.001, min(lapse_w * d ** lapse_d * ((s + 1) ** lapse_s - 1) * exp(lapse_r * (1 - recall)),
-                                   s / lapse_cap))
-            total += mass * (r * (1 + factor * to_exam / right) ** power
-                             + (1 - r) * (1 + factor * to_exam / wrong) ** power)
-            count += mass
-        return total, count
-
-    return expected
-
-
 def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
                    final_days: int, new_days: list[tuple[datetime.date, int]], desired_retention: float = 0.9,
                    shift: float = 0.0, exact_limit: int | None = KEPT_EXACT_CARDS,
@@ -154,84 +113,31 @@ def recall_if_kept(parameters, cards: list[CardMemory], today: datetime.date, ex
     card's expected number of reviews from today to the exam (0 for a card already reviewed in the window).
     `reschedule`: a seen card's next review is at the memory model's interval for `desired_retention` from its
     last review (what switching to FSRS at that retention would set), not its stored due date. `queue`:
-    window_queue's answer for these arguments, when several retentions share it."""
-    expected = planned_reviews(parameters, exam_day.toordinal(), desired_retention, shift)
-    per_stability = memory.days_per_stability(parameters, desired_retention)
-    done, queue, _, _, by_state = queue or window_queue(parameters, cards, today, exam_day, final_days,
-                                                          new_days)
-    recalls, today_number, cap = list(done), today.toordinal(), memory.MAX_INTERVAL
-
-    def when_of(entry) -> int:  # the card's next planned review
-        _, s, _, last, due, _, _ = entry
-        if due is None or reschedule:  # a new card, or a seen one at the interval for this retention
-            due = last + min(cap, max(1, round(s * per_stability)))
-        return max(today_number, due)
-
-    if reschedule:  # the next review follows from the state: cards of one state and window day are identical
-        groups = by_state
-    else:
-        groups = {}
-        for rank, entry in enumerate(queue):
-            groups.setdefault((*entry[6], when_of(entry), entry[5]), []).append(rank)  # identical cards
-    ranked = [(0.0, 0.0)] * len(queue)
-    exact, alone = list(groups.items()), []
-    if exact_limit is not None and len(groups) > exact_limit:  # cards sharing a state exactly, the rest in runs
-        exact = [(group, ranks) for group, ranks in groups.items() if len(ranks) > 1]
-        alone = sorted(ranks[0] for ranks in groups.values() if len(ranks) == 1)
-    for _, ranks in exact:
-        _, s, d, last, _, day, _ = entry = queue[ranks[0]]
-        value = expected(s, d, last, min(when_of(entry), day), day)
-        for rank in ranks:
-            ranked[rank] = value
-    runs = max(1, exact_limit - len(exact)) if alone else 0
-    for run in range(runs):  # runs of neighbours in the window's order, each valued by its middle card
-        low, high = run * len(alone) // runs, (run + 1) * len(alone) // runs
-        if low == high:
-            continue
-        _, s, d, last, _, day, _ = entry = queue[alone[(low + high) // 2]]
-        value = expected(s, d, last, min(when_of(entry), day), day)
-        for rank in alone[low:high]:
-            ranked[rank] = value
-    counts = [0.0] * len(cards)
-    for entry, (recall, count) in zip(queue, ranked):
-        recalls[entry[0]], counts[entry[0]] = recall, count
+    window_queue's answer for these arguments, when several retentions share it. (kept.py does the work, over
+    the deck's columns.)"""
+    queue = queue or window_queue(parameters, cards, today, exam_day, final_days, new_days)
+    recalls, counts = kept_values(parameters, queue, today.toordinal(), exam_day.toordinal(),
+                                       desired_retention, shift, exact_limit, reschedule)
     if reviews is not None:
         reviews[:] = counts
     return recalls
 
 
+def columns(cards: list[CardMemory]) -> Deck:
+    """The cards as kept.py's columns (days as day numbers)."""
+    seen = [c.memory is not None for c in cards]
+    return Deck([c.key for c in cards], [c.section for c in cards],
+                     [c.memory.stability if s else None for c, s in zip(cards, seen)],
+                     [c.memory.difficulty if s else None for c, s in zip(cards, seen)],
+                     [c.last_day.toordinal() if s else None for c, s in zip(cards, seen)],
+                     [c.due.toordinal() if c.due else None for c in cards])
+
+
 def window_queue(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
-                 final_days: int, new_days: list) -> tuple:
-    """What recall_if_kept needs whatever the desired retention: the recall on exam day of cards already reviewed
-    in the window (0 for the others), and the others in the window's order (most forgotten first) as (index,
-    stability, difficulty, last review, stored due day or None for a new card, window day, rounded state); the
-    window's first day and its length in days; the ranks of the cards of each rounded state and window day.
-    Day numbers are ordinals."""
-    curve, power = recall_curve(parameters), -memory.decay(parameters)
-    factor = 0.9 ** (1 / power) - 1
-    first_memory = memory.next_memory(memory.engine(parameters), None, GOOD, 0)  # every new card's, graded Good
-    intro_days = iter(day.toordinal() for day, count in new_days for _ in range(count))
-    start = window_start(exam_day, final_days).toordinal()
-    first, exam, today_number = max(today.toordinal(), start), exam_day.toordinal(), today.toordinal()
-    done, waiting = [0.0] * len(cards), []  # (recall when the window opens, key, index, s, d, last, due)
-    for index, card in enumerate(cards):
-        if card.memory is None:
-            s, d, last, due = first_memory.stability, first_memory.difficulty, next(intro_days, today_number), None
-        else:
-            s, d, last = card.memory.stability, card.memory.difficulty, card.last_day.toordinal()
-            due = card.due.toordinal() if card.due else today_number
-        if last >= start:  # already reviewed in the window
-            done[index] = curve(s, exam - last)
-        else:  # curve(s, first - last), written out (a call per card)
-            waiting.append(((1 + factor * max(0, first - last) / s) ** power, card.key, index, s, d, last, due))
-    waiting.sort()
-    days = max(1, exam - first)
-    queue = [(index, s, d, last, due, first + rank * days // len(waiting), (round(s, 4), round(d, 3), last))
-             for rank, (_, _, index, s, d, last, due) in enumerate(waiting)]  # spread evenly over the window
-    by_state: dict = {}
-    for rank, entry in enumerate(queue):
-        by_state.setdefault((*entry[6], entry[5]), []).append(rank)
-    return done, queue, first, days, by_state
+                 final_days: int, new_days: list) -> Queue:
+    """What recall_if_kept needs whatever the desired retention (kept.window_queue over the cards' columns)."""
+    return kept_window_queue(parameters, columns(cards), today.toordinal(), exam_day.toordinal(),
+                             window_start(exam_day, final_days).toordinal(), new_days)
 
 
 def recall_range(recalls: list[float], cards: int) -> tuple[float, float] | None:
@@ -302,34 +208,58 @@ def expected_reviews(today: datetime.date, exam_day: datetime.date, final_days: 
     return rows
 
 
+def due_by_day(due: list, today: datetime.date, end: datetime.date) -> dict:
+    """{day: cards} of the cards due before `end`, the overdue ones on today: store.stats.due_by_day over a deck's
+    column of due day numbers (None when unset), in day order."""
+    first, last = today.toordinal(), end.toordinal()
+    counts = Counter([day if day > first else first for day in due if day is not None and day < last])
+    return {datetime.date.fromordinal(day): count for day, count in sorted(counts.items())}
+
+
 def average(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def section_sums(cards: list[CardMemory], stopped: list[float], kept: list[float] | None) -> list[tuple]:
-    """(section, cards, seen, sum of recall if stopped, sum if kept or None): what the store's SQL also returns."""
-    sums: dict = {}
-    for n, card in enumerate(cards):
-        row = sums.setdefault(card.section, [0, 0, 0.0, 0.0])
-        row[0] += 1
-        row[1] += card.memory is not None
-        row[2] += stopped[n]
-        row[3] += kept[n] if kept is not None else 0.0
-    return [(section, c, seen, st, kp if kept is not None else None) for section, (c, seen, st, kp) in sums.items()]
+def section_sums(sections: list, stability: list, stopped: list[float], kept: list[float] | None) -> list[tuple]:
+    """(section, cards, seen, sum of recall if stopped, sum if kept or None), sections in the order they first
+    come, each sum added up in deck order: what the store's SQL also returns. Columns in deck order; a card is
+    seen when it has a stability."""
+    cards, seen = Counter(sections), Counter(compress(sections, map(is_not, stability, repeat(None))))
+    sums = {section: [0.0, 0.0] for section in cards}
+    for section, stopped_recall, kept_recall in zip(sections, stopped, repeat(0.0) if kept is None else kept):
+        row = sums[section]  # one pass for every section, adding as the cards come
+        row[0] += stopped_recall
+        row[1] += kept_recall
+    return [(section, count, seen[section], sums[section][0], None if kept is None else sums[section][1])
+            for section, count in cards.items()]
 
 
 def readiness(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date,
               final_days: int, new_days: list, section_order: list[str], weakest: int = 5,
               desired_retention: float = 0.9, shift: float = 0.0, queue=None) -> dict:
-    """Card by card (what the commands run): see `summary`. `queue`: window_queue's answer, if made already."""
+    """Card by card: see deck_readiness; the weakest cards are the `weakest` seen ones of lowest recall if
+    stopped. `queue`: window_queue's answer, if made already."""
     stopped = recall_if_stopped(parameters, cards, exam_day)
-    kept = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days, desired_retention, shift,
-                          queue=queue) if today <= exam_day else None
     seen = [n for n, c in enumerate(cards) if c.memory is not None]
     weakest_cards = [{"key": cards[n].key, "section": cards[n].section, "recall": stopped[n]}
                      for n in heapq.nsmallest(weakest, seen, key=stopped.__getitem__)]
-    ready = summary(section_sums(cards, stopped, kept), weakest_cards, today, exam_day, section_order)
-    ready["if_plan_kept_range"] = recall_range(kept, len(cards)) if kept is not None else None
+    return deck_readiness(parameters, columns(cards), stopped, weakest_cards, today, exam_day, final_days,
+                          new_days, section_order, desired_retention, shift, queue or (
+                              window_queue(parameters, cards, today, exam_day, final_days, new_days)
+                              if today <= exam_day else None))
+
+
+def deck_readiness(parameters, deck: Deck, stopped: list[float], weakest_cards: list[dict], today: datetime.date,
+                   exam_day: datetime.date, final_days: int, new_days: list, section_order: list[str],
+                   desired_retention: float, shift: float, queue: Queue | None) -> dict:
+    """`summary` of the deck's columns: `stopped` is each card's recall on exam day if stopped (0 if never seen),
+    the kept plan's recall is worked out here (kept.py) with its 10th-90th percentile range; `queue` is
+    kept.window_queue's answer (None once the exam day has passed)."""
+    kept = kept_values(parameters, queue, today.toordinal(), exam_day.toordinal(), desired_retention,
+                       shift)[0] if today <= exam_day else None
+    ready = summary(section_sums(deck.sections, deck.stability, stopped, kept), weakest_cards, today, exam_day,
+                    section_order)
+    ready["if_plan_kept_range"] = recall_range(kept, len(stopped)) if kept is not None else None
     ready["plan_assumes"] = KEPT_PLAN_ASSUMES
     ready["recall_shift"] = round(shift, 4)
     return ready

@@ -5,28 +5,28 @@ or the actual practice scores."""
 import datetime
 import math
 
-from .forecast import CardMemory, recall_if_kept, recall_range, window_queue
+from .forecast import recall_range
+from .kept import Queue, kept_values
 
 
-def workload(parameters, cards: list[CardMemory], today: datetime.date, exam_day: datetime.date, final_days: int,
-             new_days: list, retentions: list[float], shift: float = 0.0, queue=None) -> list[dict]:
+def workload(parameters, queue: Queue, today: datetime.date, exam_day: datetime.date, new_days: list,
+             retentions: list[float], shift: float = 0.0) -> list[dict]:
     """For each desired retention: the kept plan's expected reviews from today to exam day, in all and per day on
     average (planned reviews before the window at the memory model's interval for that retention, a seen card's
     next one too, as if rescheduled by FSRS at it; each answered right with the calibrated recall at that moment;
     plus the window's one review; introducing a new card is not a review), and the expected recall on exam day
-    with its 10th-90th percentile range (see forecast.recall_if_kept). `queue`: forecast.window_queue's answer."""
-    days = (exam_day - today).days + 1
-    rows, queue = [], queue or window_queue(parameters, cards, today, exam_day, final_days, new_days)
+    with its 10th-90th percentile range (see forecast.recall_if_kept). `queue`: kept.window_queue's answer for
+    the deck, shared by every retention."""
+    days, rows = (exam_day - today).days + 1, []
     for retention in retentions:
-        counts: list = []
-        recalls = recall_if_kept(parameters, cards, today, exam_day, final_days, new_days, retention, shift,
-                                 reviews=counts, reschedule=True, queue=queue)
+        recalls, counts = kept_values(parameters, queue, today.toordinal(), exam_day.toordinal(), retention, shift,
+                                      reschedule=True)
         total = sum(counts)
         rows.append({"desired_retention": retention, "reviews": round(total),
                      "reviews_per_day": round(total / days, 1),
                      "new_cards": sum(count for _, count in new_days),
-                     "if_plan_kept": sum(recalls) / len(cards) if cards else None,
-                     "if_plan_kept_range": recall_range(recalls, len(cards))})
+                     "if_plan_kept": sum(recalls) / queue.cards if queue.cards else None,
+                     "if_plan_kept_range": recall_range(recalls, queue.cards)})
     return rows
 
 

@@ -65,13 +65,14 @@ def _is_known_answer(moments: list[int], moment_ms: int) -> bool:
 
 
 def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_answers, folds=None, bars=None,
-                      anki_decks=None) -> dict:
+                      anki_decks=None, hashes=None) -> dict:
     """Import `decks` (mlsquiz Decks) and merge reviews, then replay the states of every card that gained one.
 
     own_answers: (card row id, Anki card id, its ImportedReviews); foreign_answers: ((deck id, card id), Anki
     card id, its ImportedReviews). `folds` (Anki card id -> history.folds_ahead's) spares add_reviews the replay
     of cards answered only in this package. `anki_decks` (deck id -> its Anki deck id) gives each deck its
-    identity in this collection (decks.anki_deck_identities) before anything is written."""
+    identity in this collection (decks.anki_deck_identities) before anything is written. `hashes`: each deck's
+    decks.content_hashes, if worked out already (in the forked child that built the decks)."""
     from .bulk import bulk_state_changes
     from .decks import import_deck
     from .replay import add_reviews
@@ -84,8 +85,8 @@ def apply_anki_import(collection, decks, file_hash: str, own_answers, foreign_an
         if anki_decks is not None:
             decks, foreign_answers = _with_identities(conn, decks, foreign_answers, anki_decks)
         figures["decks"] = [deck.id for deck in decks]
-        for deck in decks:
-            summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars)
+        for deck, deck_hashes in zip(decks, hashes or [None] * len(decks), strict=True):
+            summary = import_deck(_Within(conn, collection.path), deck, file_hash, bars=bars, hashes=deck_hashes)
             figures["added"] += summary.added
             figures["updated"] += summary.updated
             figures["retired"] += summary.retired

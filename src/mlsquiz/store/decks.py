@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import operator
 from dataclasses import dataclass
 
 from .columns import CARD_COLUMNS  # noqa: F401  (re-exported: listing queries share it)
@@ -38,9 +39,32 @@ def _in_batches(conn, sql: str, rows: list, advance) -> None:
             advance(len(batch))
 
 
-def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars=None) -> ImportSummary:
+def content_hashes(cards) -> list[str]:
+    """Each card's content hash, as import_deck stores it: pure, so an Anki import works them out in its forked
+    child while this process maps the review log (store/anki_import.py)."""
+    return [card.content_hash for card in cards]
+
+
+def card_values(cards, hashes: list[str] | None = None) -> list[tuple]:
+    """(type, prompt, content as JSON, section, tags as JSON, content hash) of each card, as import_deck writes
+    them; `hashes`: content_hashes(cards), if worked out already."""
+    tags_json: dict = {}  # a deck's cards share a few sets of tags
+    values = []
+    for card, content_hash in zip(cards, hashes or map(operator.attrgetter("content_hash"), cards), strict=True):
+        tags = tags_json.get(card.tags) if type(card.tags) is tuple else None
+        if tags is None:
+            tags = json.dumps(list(card.tags))
+            if type(card.tags) is tuple:
+                tags_json[card.tags] = tags
+        values.append((card.type, card.prompt, _CONTENT_JSON(card.content), card.section, tags, content_hash))
+    return values
+
+
+def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars=None,
+                hashes: list[str] | None = None) -> ImportSummary:
     """Add or update `deck` in one transaction; progress stays with each card id. `bars` (progress.progress)
-    is told how far saving is; an interrupt rolls everything back."""
+    is told how far saving is; an interrupt rolls everything back. `hashes`: content_hashes(deck.cards), if
+    worked out already."""
     with collection.transaction() as conn:
         existing = {
             row["card_id"]: row
@@ -60,18 +84,17 @@ def import_deck(collection, deck, file_hash: str, *, bundled: bool = False, bars
              json.dumps(deck.resources), file_hash, int(bundled), json.dumps(deck.meta, ensure_ascii=False)),
         )
         inserts, updates, edited = [], [], 0
-        for position, card in enumerate(deck.cards):
-            tags = json.dumps(list(card.tags))
-            values = (card.type, card.prompt, _CONTENT_JSON(card.content), card.section,
-                      tags, position, card.content_hash)
+        for position, (card, (kind, prompt, content, section, tags, content_hash)) in enumerate(
+                zip(deck.cards, card_values(deck.cards, hashes))):
+            row = (kind, prompt, content, section, tags, position, content_hash)
             old = existing.get(card.id)
             if old is None:
-                inserts.append((deck.id, card.id, *values))
+                inserts.append((deck.id, card.id, *row))
                 continue
             changed = (old["content_hash"], old["retired"], old["type"], old["section"], old["tags"]) != (
-                card.content_hash, 0, card.type, card.section, tags)
+                content_hash, 0, kind, section, tags)
             if changed or old["position"] != position:
-                updates.append((*values, old["id"]))
+                updates.append((*row, old["id"]))
             edited += changed  # a card that only moved because another was added or dropped is not "updated"
         advance = None if bars is None else bars.stage("saving cards", len(inserts) + len(updates)).advance
         _in_batches(conn, """INSERT INTO cards (deck, card_id, type, prompt, content, section, tags, position,

@@ -321,9 +321,17 @@ def m010_practice_pool(db) -> None:
     db.execute("CREATE INDEX cards_practice_pool ON cards (deck, retired, type, section, position)")
 
 
+def m011_forecast_columns(db) -> None:
+    """`exam plan` and `exam readiness` read every active card of the deck in deck order with its memory and due
+    day (store/readiness.forecast_columns): an index holding exactly that, in that order, so a 100,000-card deck
+    is read off the index alone, without a lookup per card in the table or a sort (half the time of the read)."""
+    db.execute("""CREATE INDEX card_state_forecast ON card_state (deck, retired, suspended, position, stability,
+                    difficulty, last_review_day, due, section)""")
+
+
 MIGRATIONS = [m001_initial, m002_study_days, m003_denormalised_counts, m004_card_counts, m005_exact_numbers,
               m006_card_management, m007_memory_model, m008_review_identity, m009_exam_preparation,
-              m010_practice_pool]
+              m010_practice_pool, m011_forecast_columns]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

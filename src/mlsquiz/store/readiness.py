@@ -1,18 +1,27 @@
-"""The SQL of exam readiness: the deck's cards with their memory, and recall on exam day if stopped, per section,
-in one pass of SQL (the kept plan is worked out card by card in exam/forecast.py)."""
+"""The SQL of exam readiness: the deck's cards as columns for the kept plan (worked out in exam/kept.py), recall on
+exam day if stopped per section in one pass of SQL (for `stats`), the weakest cards and the practice pool, read in
+a thread of their own meanwhile."""
 
 import datetime
 
 _ACTIVE = "s.retired = 0 AND s.suspended = 0"
 
 
-def memory_rows(collection, deck_id: str) -> list:
-    """Active cards in deck order: (row id, section, stability, difficulty, last review's study day, due day)."""
-    return collection.conn.execute(
-        f"""SELECT s.card, s.section, s.stability, s.difficulty, s.last_review_day, s.due FROM card_state s
-            WHERE s.deck = ? AND {_ACTIVE} ORDER BY s.position""",
-        (deck_id,),
-    ).fetchall()
+def forecast_columns(collection, deck_id: str) -> tuple:
+    """The deck's active cards in deck order as columns: (row ids, sections, stabilities, difficulties, last
+    review's study day, due day), days as day numbers (ordinals), None when unset. Read off the
+    card_state_forecast index alone, in its order (no lookup in the table, no sort)."""
+    cursor = collection.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a sqlite3.Row a card cost a fifth of the read
+    rows = cursor.execute(
+        f"""SELECT card, section, stability, difficulty, CAST(julianday(last_review_day) - {_JULIAN} AS INTEGER),
+                   CAST(julianday(due) - {_JULIAN} AS INTEGER)
+            FROM card_state WHERE deck = ? AND retired = 0 AND suspended = 0 ORDER BY position""",
+        (deck_id,)).fetchall()
+    return tuple(map(list, zip(*rows))) if rows else ([], [], [], [], [], [])
+
+
+_JULIAN = 1721424.5  # julianday() of a day is its ordinal plus this
 
 
 def card_names(collection, keys: list[int]) -> dict[int, tuple[str, str]]:
@@ -49,7 +58,9 @@ def weakest_rows(collection, deck_id: str, exam_day: datetime.date, limit: int =
 
 def practice_pool_recall(collection, deck_id: str, day: datetime.date, factor: float, power: float) -> tuple:
     """(cards, seen, sum of recall on `day`) over the deck's practice pool: its active auto-checked cards (what
-    `exam practice` draws from); a card never seen adds 0."""
+    `exam practice` draws from); a card never seen adds 0. The deck's other cards come off the cards_practice_pool
+    index as one list, set aside while card_state_exam is read (looking each card up in `cards` cost twice as
+    much); card_state's deck and retired follow the card's."""
     from .memory import _ensure_pow
     from .practice import AUTO_CHECKED
 
@@ -58,6 +69,42 @@ def practice_pool_recall(collection, deck_id: str, day: datetime.date, factor: f
     return tuple(collection.conn.execute(
         f"""SELECT count(*), count(s.stability),
                    total(pow(1 + ? * max(? - julianday(s.last_review_day), 0) / s.stability, ?))
-            FROM card_state s JOIN cards c ON c.id = s.card
-            WHERE s.deck = ? AND {_ACTIVE} AND c.type IN ({kinds})""",
-        (factor, day.toordinal() + 1721424.5, power, deck_id, *AUTO_CHECKED)).fetchone())
+            FROM card_state s
+            WHERE s.deck = ? AND {_ACTIVE}
+              AND s.card NOT IN (SELECT id FROM cards WHERE deck = ? AND retired = 0 AND type NOT IN ({kinds}))""",
+        (factor, day.toordinal() + 1721424.5, power, deck_id, deck_id, *AUTO_CHECKED)).fetchone())
+
+
+def soon(collection, work):
+    """work(reader) started now on a connection of its own in a thread, `reader` standing for the collection
+    (its `conn`): SQLite leaves Python's lock while it reads, so the reading goes on while the caller works out
+    the kept plan (as practice.pool_counts_soon). Returns a function that waits for work's answer, or raises
+    what it raised. The work only reads."""
+    import sqlite3
+    import threading
+
+    result: list = []
+
+    class Reader:
+        conn = None
+
+    def read() -> None:
+        try:
+            Reader.conn = sqlite3.connect(collection.path)
+            try:
+                result.append(work(Reader))
+            finally:
+                Reader.conn.close()
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
+            result.append(error)
+
+    worker = threading.Thread(target=read, name="exam-rows", daemon=True)
+    worker.start()
+
+    def wait():
+        worker.join()
+        if isinstance(result[0], BaseException):
+            raise result[0]
+        return result[0]
+
+    return wait

@@ -3,4 +3,4 @@ migrations.py so that opening a collection (`mlsquiz due`, in every shell prompt
 
 # 'MLSQ': marks a file as an mlsquiz collection, so another app's SQLite file is never mistaken for one.
 APPLICATION_ID = 0x4D4C5351
-SCHEMA_VERSION = 10  # len(migrations.MIGRATIONS); a test keeps the two equal
+SCHEMA_VERSION = 11  # len(migrations.MIGRATIONS); a test keeps the two equal
