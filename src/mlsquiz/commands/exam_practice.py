@@ -131,10 +131,12 @@ def _start(meta: dict, facts, questions: list[dict], minutes: float) -> bool:
     for line in start_lines(meta, facts, questions, minutes):
         prompter.say(terminal_safe(line))  # the exam's code and name are deck text
         prompter.say()
-    loaded = import_soon("questionary", "mlsquiz.exam.sitting")
+    loading = []  # started once the menu is drawn: a thread importing meanwhile would delay drawing it
     started = keypad.choose("Ready?", [("Start the exam (the clock starts now)", True), ("Not now", False)],
-                            "(arrows, Enter; Esc leaves)", False, colour=prompter.colour)
-    loaded()
+                            "(arrows, Enter; Esc leaves)", False, colour=prompter.colour,
+                            drawn=lambda: loading.append(import_soon("questionary", "mlsquiz.exam.sitting")))
+    for loaded in loading:
+        loaded()
     return started
 
 

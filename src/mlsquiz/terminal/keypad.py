@@ -21,10 +21,11 @@ POINTER = "»"
 
 
 def choose(question: str, choices: list[tuple[str, object]], instruction: str, leave: object,
-           colour: bool = False, fd: int | None = None, write=None) -> object:
+           colour: bool = False, fd: int | None = None, write=None, drawn=None) -> object:
     """Draw `question` and its choices (the pointer on the first), read keys until one is chosen; returns its
     value, or `leave` for Esc, Ctrl-C, Ctrl-D, Ctrl-Q or a closed terminal. `question` and the titles are our
-    own text (terminal-safe), each short enough for one line of 40 columns."""
+    own text (terminal-safe), each short enough for one line of 40 columns. `drawn()`, if given, is called once
+    the menu is on the screen (work that would otherwise delay drawing it)."""
     import termios
 
     fd = sys.stdin.fileno() if fd is None else fd
@@ -38,6 +39,8 @@ def choose(question: str, choices: list[tuple[str, object]], instruction: str, l
     bold = (lambda text: f"\x1b[1m{text}\x1b[0m") if colour else (lambda text: text)
     head = f"? {question} {instruction}"
     write(f"{bold('? ' + question)} {instruction}\n\x1b[?25l" + _choice_lines(choices, pointer, colour))
+    if drawn is not None:
+        drawn()
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
         for key in _keys(fd):
