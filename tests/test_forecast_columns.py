@@ -233,3 +233,64 @@ def test_a_schema_10_collection_gains_the_forecast_index_and_keeps_its_cards(cli
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'card_state_forecast'").fetchone()
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     conn.close()
+
+
+@pytest.mark.parametrize("child", [True, False])
+def test_a_large_deck_read_in_two_parts_is_the_one_read(monkeypatch, mini_collection, child):
+    """A deck read in two parts (the first by a forked child) gives the one read's columns, whatever the child
+    does; cards sharing the position the parts meet at all land in one part."""
+    from mlsquiz.runtime import forked
+    from mlsquiz.store import open_collection, readiness
+
+    conn = sqlite3.connect(mini_collection)
+    ids = [row[0] for row in conn.execute("SELECT card FROM card_state WHERE deck = 'mini' ORDER BY position")]
+    with conn:
+        conn.execute("UPDATE card_state SET stability = 2.5, difficulty = 4.0, last_review_day = '2026-03-01', "
+                     "due = '2026-03-04' WHERE card = ?", (ids[0],))
+        conn.execute("UPDATE card_state SET position = (SELECT position FROM card_state WHERE card = ?) "
+                     "WHERE card = ?", (ids[2], ids[3]))  # two cards on one position
+    conn.close()
+    started = []
+    monkeypatch.setattr(forked, "ENABLED", child)
+    monkeypatch.setattr(forked, "_start", lambda pending, start=forked._start: (started.append(1), start(pending)))
+    monkeypatch.setattr(readiness, "SPLIT_FROM", 2)
+    collection = open_collection(mini_collection)
+    try:
+        whole = readiness.forecast_columns(collection, "mini")
+        for share in (0.2, 0.5, 0.6, 0.99):
+            monkeypatch.setattr(readiness, "CHILD_SHARE", share)
+            calls = []
+            assert readiness.forecast_columns_in_two(collection, "mini", lambda: calls.append(1) or "x") == (whole,
+                                                                                                               "x")
+            assert calls == [1]
+        assert len(whole[0]) == len(ids) and whole[0][0] == ids[0] and whole[2][0] == 2.5
+        assert len(started) == (4 if child else 0)
+        monkeypatch.setattr(readiness, "SPLIT_FROM", len(ids) + 1)  # a smaller deck: one read, no child
+        assert readiness.forecast_columns_in_two(collection, "mini", lambda: "y") == (whole, "y")
+        assert len(started) == (4 if child else 0)
+    finally:
+        collection.close()
+
+
+def test_readiness_and_plan_are_the_same_with_the_deck_read_in_two_parts(monkeypatch, cli, mini_collection):
+    from mlsquiz.runtime import forked
+    from mlsquiz.store import readiness
+
+    conn = sqlite3.connect(mini_collection)
+    ids = [row[0] for row in conn.execute("SELECT card FROM card_state WHERE deck = 'mini' ORDER BY position")]
+    with conn:
+        for n, card in enumerate(ids[::2]):
+            conn.execute("UPDATE card_state SET stability = ?, difficulty = 5.0, last_review_day = '2026-03-0' || ?, "
+                         "due = '2026-03-2' || ? WHERE card = ?", (1.5 + n, n + 1, n, card))
+    conn.close()
+    started = []
+    monkeypatch.setattr(forked, "_start", lambda pending, start=forked._start: (started.append(1), start(pending)))
+    now = ("--now", "2026-03-10 09:00")
+    assert cli(*now, "exam", "date", "2026-04-20", "--deck", "mini").code == 0
+    outputs = []
+    for split_from in (10**9, 2):
+        monkeypatch.setattr(readiness, "SPLIT_FROM", split_from)
+        outputs.append([cli(*now, "exam", action, "--deck", "mini", *json_flag).out
+                        for action in ("readiness", "plan") for json_flag in ((), ("--json",))])
+    assert outputs[0] == outputs[1] and all(outputs[0]) and len(started) == 4
+    assert '"if_plan_kept": null' not in outputs[0][1] and "never_seen" in outputs[0][1]

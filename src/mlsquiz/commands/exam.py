@@ -122,14 +122,24 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
         weakest, pool = _weakest(parameters, day, readiness.weakest_rows(collection, deck, day)), None
         ready = forecast.summary(readiness.stopped_sums(collection, deck, day, factor, power), weakest, today, day,
                                  order)
-    else:  # the weakest cards and the practice pool read in a thread meanwhile
-        cards = kept.Deck(*readiness.forecast_columns(collection, deck))
-        # started once the deck is read (a thread reading meanwhile would slow the read down twice over)
+    else:
+        from ..scheduling.memory import review_outcomes
+        from ..store.memory import recent_histories
+
+        def meanwhile() -> list:  # while a large deck's cards are read in two parts
+            import tabulate  # noqa: F401 - terminal/render.table's
+
+            return review_outcomes(parameters, recent_histories(collection.conn, deck))
+
+        columns, outcomes = readiness.forecast_columns_in_two(collection, deck, meanwhile)
+        cards = kept.Deck(*columns)
+        # the weakest cards and the practice pool are read in a thread while the kept plan is worked out, started
+        # once the deck is read (a thread reading meanwhile would slow the read down twice over)
         rows = readiness.soon(collection, lambda reader: (
             readiness.weakest_rows(reader, deck, day),
             readiness.practice_pool_recall(reader, deck, today, factor, power) if practice else None))
-        ready, shift, queue = _kept_readiness(collection, deck, cards, parameters, today, day, final_days, new_days,
-                                              order, settings)
+        ready, shift, queue = _kept_readiness(cards, parameters, today, day, final_days, new_days, order, settings,
+                                              outcomes)
         weakest_rows, pool = rows()
         ready["weakest_cards"] = _weakest(parameters, day, weakest_rows)
     names = readiness.card_names(collection, [c["key"] for c in ready["weakest_cards"]])
@@ -164,19 +174,17 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
 
 
 
-def _kept_readiness(collection, deck: str, cards, parameters, today, day, final_days: int, new_days: list,
-                    order: list, settings: dict) -> tuple:
+def _kept_readiness(cards, parameters, today, day, final_days: int, new_days: list, order: list, settings: dict,
+                    outcomes: list) -> tuple:
     """forecast.deck_readiness over the deck's cards (kept.Deck), the success chances moved by the learner's own
-    record; the shift and the window's queue too, for the workload by retention."""
+    record (`outcomes`: (predicted, recalled) of their recent reviews); the shift and the window's queue too, for
+    the workload by retention."""
     from ..exam import forecast, kept, pacing
     from ..runtime.lifetime import keep_until_exit
-    from ..scheduling.memory import review_outcomes
-    from ..store.memory import recent_histories
 
     stopped = forecast.stopped_column(parameters, cards, day)
     queue = kept.window_queue(parameters, cards, today.toordinal(), day.toordinal(),
                               pacing.window_start(day, final_days).toordinal(), new_days) if today <= day else None
-    outcomes = review_outcomes(parameters, recent_histories(collection.conn, deck))
     shift = forecast.recall_shift(outcomes)
     ready = forecast.deck_readiness(parameters, cards, stopped, [], today, day, final_days, new_days, order,
                                     settings["desired_retention"], shift, queue)  # the weakest cards: the caller's

@@ -7,21 +7,63 @@ import datetime
 _ACTIVE = "s.retired = 0 AND s.suspended = 0"
 
 
-def forecast_columns(collection, deck_id: str) -> tuple:
+def forecast_columns(collection, deck_id: str, positions: tuple = (None, None)) -> tuple:
     """The deck's active cards in deck order as columns: (row ids, sections, stabilities, difficulties, last
     review's study day, due day), days as day numbers (ordinals), None when unset. Read off the
-    card_state_forecast index alone, in its order (no lookup in the table, no sort)."""
+    card_state_forecast index alone, in its order (no lookup in the table, no sort). `positions`: only the cards
+    of positions from the first (None: the deck's start) up to, not including, the second (None: its end)."""
+    low, high = positions
     cursor = collection.conn.cursor()
     cursor.row_factory = None  # plain tuples: a sqlite3.Row a card cost a fifth of the read
     rows = cursor.execute(
         f"""SELECT card, section, stability, difficulty, CAST(julianday(last_review_day) - {_JULIAN} AS INTEGER),
                    CAST(julianday(due) - {_JULIAN} AS INTEGER)
-            FROM card_state WHERE deck = ? AND retired = 0 AND suspended = 0 ORDER BY position""",
-        (deck_id,)).fetchall()
+            FROM card_state WHERE deck = :deck AND retired = 0 AND suspended = 0
+            {"" if low is None else "AND position >= :low"} {"" if high is None else "AND position < :high"}
+            ORDER BY position""",
+        {"deck": deck_id, "low": low, "high": high}).fetchall()
     return tuple(map(list, zip(*rows))) if rows else ([], [], [], [], [], [])
 
 
 _JULIAN = 1721424.5  # julianday() of a day is its ordinal plus this
+
+# A deck of this many active cards or more is read in two parts at once (forecast_columns_in_two); the child
+# takes this share of it, the process the rest and its other work (about as long again as its share).
+SPLIT_FROM, CHILD_SHARE = 20_000, 0.6
+
+
+def forecast_columns_in_two(collection, deck_id: str, meanwhile) -> tuple:
+    """(forecast_columns of the deck, meanwhile()'s answer). On a large deck the first part of the cards is read
+    by a forked child (runtime/forked) on a connection of its own while this process runs meanwhile() and reads
+    the rest: building each card's Python objects holds Python's lock, so a thread could not share the reading.
+    The parts meet at a position, so together they are the one read's rows in its order."""
+    from ..runtime.forked import forked
+
+    (count,) = collection.conn.execute(
+        "SELECT count(*) FROM card_state WHERE deck = ? AND retired = 0 AND suspended = 0", (deck_id,)).fetchone()
+    if count < SPLIT_FROM:
+        return forecast_columns(collection, deck_id), meanwhile()
+    (middle,) = collection.conn.execute(
+        """SELECT position FROM card_state WHERE deck = ? AND retired = 0 AND suspended = 0 ORDER BY position
+           LIMIT 1 OFFSET ?""", (deck_id, int(count * CHILD_SHARE))).fetchone()
+    with forked(forecast_columns_at, collection.path, deck_id, (None, middle)) as first:
+        answer = meanwhile()
+        rest = forecast_columns(collection, deck_id, (middle, None))
+        return tuple(map(list.__add__, first.result(), rest)), answer
+
+
+def forecast_columns_at(path: str, deck_id: str, positions: tuple) -> tuple:
+    """forecast_columns on a connection of its own to the collection at `path` (a forked child must not use its
+    parent's connection)."""
+    import sqlite3
+
+    class Reader:
+        conn = sqlite3.connect(path)
+
+    try:
+        return forecast_columns(Reader, deck_id, positions)
+    finally:
+        Reader.conn.close()
 
 
 def card_names(collection, keys: list[int]) -> dict[int, tuple[str, str]]:
