@@ -18,10 +18,10 @@ class Context:
 
         return cls(os.path.expanduser(db) if db else default_collection_path(), clock.current_moment(now))
 
-    def open_collection(self, *, sync_bundled: bool = True):
+    def open_collection(self, *, sync_bundled: bool = True, before_sync=None):
         from .store.bundled import open_synced
 
-        return open_synced(self.db_path, sync=sync_bundled)
+        return open_synced(self.db_path, sync=sync_bundled, before_sync=before_sync)
 
     def settings(self, collection) -> dict[str, int]:
         from .settings import effective_settings

@@ -12,13 +12,27 @@ def run_practice(args, context) -> int:
     from ..store import practice as attempts
     from .exam_deck import exam_deck
 
-    collection = context.open_collection()
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    early: dict = {}
+
+    def count_early(collection) -> None:
+        # the pool's one scan starts in a thread (store.practice.pool_counts_soon) as soon as the collection is
+        # open, while the shipped decks are checked and the modules below load
+        # (the deck is checked below, after the collection's own notes: a deck that is not there counts nothing)
+        if terminal and not getattr(args, "resume", False):
+            from ..store.exam import default_deck
+
+            deck = args.deck or default_deck(collection)
+            if deck is not None:
+                early[deck] = (collection.conn.total_changes, attempts.pool_counts_soon(collection, deck))
+
+    collection = context.open_collection(before_sync=count_early)
     try:
         deck = exam_deck(collection, args.deck)
-        terminal = sys.stdin.isatty() and sys.stdout.isatty()
-        # the pool's one scan runs in a thread while the modules below load (store.practice.pool_counts_soon)
-        pool_later = None if getattr(args, "resume", False) or not terminal else \
-            attempts.pool_counts_soon(collection, deck)
+        changes, pool_later = early.get(deck, (None, None))
+        if pool_later is not None and collection.conn.total_changes != changes:
+            pool_later()  # the sync wrote (a shipped deck changed under the scan): count again
+            pool_later = attempts.pool_counts_soon(collection, deck)
         import random
 
         from .. import clock

@@ -46,9 +46,11 @@ def sync_bundled_deck(collection) -> list[str]:
     return notes
 
 
-def open_synced(path, *, sync: bool = True):
+def open_synced(path, *, sync: bool = True, before_sync=None):
     """The collection at `path`, created with the bundled decks on first use, and synced unless `sync` is False.
-    Lines left by an upgrade or the sync go to standard error once."""
+    Lines left by an upgrade or the sync go to standard error once. `before_sync(collection)`, if given, runs
+    once the collection is open, before the sync (which reads and hashes the shipped files): work to start early,
+    that must not raise."""
     from .connection import upgrade_notes
     from .opening import open_collection
 
@@ -59,6 +61,8 @@ def open_synced(path, *, sync: bool = True):
     try:
         notes = [f"created a new collection at {os.path.abspath(path)}"] if created else []
         notes += upgrade_notes(collection)
+        if before_sync is not None:
+            before_sync(collection)
         if sync:
             notes += sync_bundled_deck(collection)
     except BaseException:
