@@ -260,3 +260,19 @@ def test_requeued_cards_are_found_from_the_requeue_table_not_by_walking_every_ca
     finally:
         collection.close()
     assert plan[0].startswith("SCAN q"), plan
+
+
+def test_with_dates_on_several_decks_the_commands_mean_the_nearest_upcoming_exam(cli, db_path):
+    """The earlier exam while it is ahead; once it has passed, the next one (not the past one); once every date
+    has passed, the latest. due, the quiz's pacing, exam plan/readiness and stats say which deck they use."""
+    at = lambda day: ("--now", f"{day} 09:00")  # noqa: E731
+    assert cli(*at("2026-03-01"), "exam", "date", "2026-03-20", "--deck", "aws-ml-specialty").code == 0
+    assert cli(*at("2026-03-01"), "exam", "date", "2026-06-20", "--deck", "mla-c01").code == 0
+    for day, deck, when in (("2026-03-02", "aws-ml-specialty", "exam in 18 days"),
+                            ("2026-04-01", "mla-c01", "exam in 80 days"),
+                            ("2026-07-01", "mla-c01", "exam was on 2026-06-20")):
+        assert f"· {deck}: {when}" in cli(*at(day), "due").out
+        assert json.loads(cli(*at(day), "due", "--json").out)["exam_deck"] == deck
+        assert cli(*at(day), "exam", "plan").out.startswith(f"Exam plan for {deck}: ")
+        assert cli(*at(day), "exam", "readiness").out.startswith(f"Exam readiness for {deck}: ")
+        assert f"Exam: {deck} on " in cli(*at(day), "stats").out

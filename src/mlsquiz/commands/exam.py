@@ -16,8 +16,8 @@ def run(args, context) -> int:
         return run_practice(args, context)
     collection = context.open_collection()
     try:
-        deck = exam_deck(collection, args.deck)
         today = context.today(collection)
+        deck = exam_deck(collection, args.deck, today)
         if args.action == "date":
             return set_date(collection, deck, args, context, today)
         figures = exam_figures(collection, deck, today, context.settings(collection),
@@ -322,7 +322,7 @@ def stats_figures(collection, deck_id: str | None, today: datetime.date, setting
     from ..store.exam import default_deck, exam_day
     from ..store.practice import attempt_history
 
-    deck = deck_id or default_deck(collection)
+    deck = deck_id or default_deck(collection, today)
     attempts = attempt_history(collection, deck_id)
     titles = {deck_id: _sections(collection, deck_id)[0] for deck_id in {a["deck"] for a in attempts}}
     for a in attempts:  # per-section scores under the titles a learner reads

@@ -3,15 +3,15 @@
 from ..errors import UsageError
 
 
-def exam_deck(collection, deck_id: str | None) -> str:
-    """--deck, else the only deck, else the bundled one."""
+def exam_deck(collection, deck_id: str | None, today) -> str:
+    """--deck, else the deck store.exam.default_deck means on `today` (a datetime.date)."""
     from ..store.exam import default_deck
     from .collection import require_deck
 
     if deck_id:
         require_deck(collection, deck_id)
         return deck_id
-    deck = default_deck(collection)
+    deck = default_deck(collection, today)
     if deck is None:
         raise UsageError("several decks and no bundled one: name one with --deck ID (see 'mlsquiz decks')")
     return deck

@@ -22,13 +22,13 @@ def run_practice(args, context) -> int:
         if terminal and not getattr(args, "resume", False):
             from ..store.exam import default_deck
 
-            deck = args.deck or default_deck(collection)
+            deck = args.deck or default_deck(collection, context.today(collection))
             if deck is not None:
                 early[deck] = (collection.conn.total_changes, attempts.pool_counts_soon(collection, deck))
 
     collection = context.open_collection(before_sync=count_early)
     try:
-        deck = exam_deck(collection, args.deck)
+        deck = exam_deck(collection, args.deck, context.today(collection))
         changes, pool_later = early.get(deck, (None, None))
         if pool_later is not None and collection.conn.total_changes != changes:
             pool_later()  # the sync wrote (a shipped deck changed under the scan): count again

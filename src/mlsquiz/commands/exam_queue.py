@@ -17,11 +17,12 @@ class Pace:
         self.in_window = pacing.in_window(today, exam_day, final_days)
 
 
-def exam_of(collection, deck_id: str | None) -> tuple[str, datetime.date] | None:
-    """(deck, exam day) for the deck a command means (--deck, else the only or the bundled deck), if it has one."""
+def exam_of(collection, deck_id: str | None, today: datetime.date) -> tuple[str, datetime.date] | None:
+    """(deck, exam day) for the deck a command means on `today` (--deck, else store.exam.default_deck), if it has
+    one."""
     from ..store.exam import default_deck, exam_day
 
-    deck = deck_id or default_deck(collection)
+    deck = deck_id or default_deck(collection, today)
     day = exam_day(collection, deck) if deck else None
     return (deck, day) if day else None
 
@@ -31,7 +32,7 @@ def pace(collection, deck_id: str | None, today: datetime.date, settings: dict, 
     `found`: exam_of's answer when the caller already has it."""
     from ..store.exam import introduced_on, new_remaining
 
-    found = exam_of(collection, deck_id) if found is False else found
+    found = exam_of(collection, deck_id, today) if found is False else found
     if found is None or not pacing.exam_active(today, found[1]):
         return None
     deck, exam_day = found
@@ -102,7 +103,7 @@ def requeued_count(collection, deck_id: str | None, today: datetime.date, new: i
 def due_counts(collection, deck_id: str | None, today: datetime.date, settings: dict, due: int) -> dict | None:
     """For `mlsquiz due`: {new, due, exam_day, days_to_exam, paced} under an exam date (None without one); `due` is
     the plain count, replaced inside the window by what the window will show."""
-    found = exam_of(collection, deck_id)
+    found = exam_of(collection, deck_id, today)
     if found is None:
         return None
     figures = {"exam_deck": found[0], "exam_day": found[1].isoformat(), "days_to_exam": (found[1] - today).days}
@@ -156,7 +157,7 @@ def pace_notes(collection, deck_id: str | None, today: datetime.date, settings: 
 
 
 def summary_line(collection, deck_id: str | None, today: datetime.date) -> list[tuple[str, str]]:
-    found = exam_of(collection, deck_id)
+    found = exam_of(collection, deck_id, today)
     if found is None:
         return []
     return [("exam", f"{found[1].isoformat()} ({pacing.days_until(today, found[1])})")]

@@ -8,16 +8,19 @@ from .columns import CARD_COLUMNS
 _ACTIVE = "s.retired = 0 AND s.suspended = 0"
 
 
-def default_deck(collection) -> str | None:
-    """The deck an exam command means without --deck: the only deck; else the deck with an exam date (the
-    earliest date of several); else the bundled MLA-C01 deck (the exam a learner can book), else the roadmap's."""
+def default_deck(collection, today: datetime.date) -> str | None:
+    """The deck an exam command means without --deck: the only deck; else the deck with an exam date (of several,
+    the nearest exam from `today` on; if every date has passed, the latest); else the bundled MLA-C01 deck (the
+    exam a learner can book), else the roadmap's."""
     from ..deckfile.bundled import BUNDLED_DECK_ID, EXAM_DECK_ID
 
     ids = [row[0] for row in collection.conn.execute("SELECT id FROM decks ORDER BY id")]
     if len(ids) == 1:
         return ids[0]
     dated = collection.conn.execute(
-        "SELECT e.deck FROM exam_dates e JOIN decks d ON d.id = e.deck ORDER BY e.exam_day, e.deck LIMIT 1").fetchone()
+        """SELECT e.deck FROM exam_dates e JOIN decks d ON d.id = e.deck
+           ORDER BY e.exam_day < :today, CASE WHEN e.exam_day < :today THEN NULL ELSE e.exam_day END,
+                    e.exam_day DESC, e.deck LIMIT 1""", {"today": today.isoformat()}).fetchone()
     if dated:
         return dated[0]
     return next((deck for deck in (EXAM_DECK_ID, BUNDLED_DECK_ID) if deck in ids), None)
