@@ -124,6 +124,7 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
                                  order)
     else:
         from ..scheduling.memory import review_outcomes
+        from ..store.connection import read_soon
         from ..store.memory import recent_histories
 
         def meanwhile() -> list:  # while a large deck's cards are read in two parts
@@ -135,9 +136,9 @@ def _exam_figures(collection, deck: str, today: datetime.date, settings: dict, *
         cards = kept.Deck(*columns)
         # the weakest cards and the practice pool are read in a thread while the kept plan is worked out, started
         # once the deck is read (a thread reading meanwhile would slow the read down twice over)
-        rows = readiness.soon(collection, lambda reader: (
+        rows = read_soon(collection, lambda reader: (
             readiness.weakest_rows(reader, deck, day),
-            readiness.practice_pool_recall(reader, deck, today, factor, power) if practice else None))
+            readiness.practice_pool_recall(reader, deck, today, factor, power) if practice else None), "exam-rows")
         ready, shift, queue = _kept_readiness(cards, parameters, today, day, final_days, new_days, order, settings,
                                               outcomes)
         weakest_rows, pool = rows()

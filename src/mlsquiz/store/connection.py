@@ -89,6 +89,46 @@ class Collection:
         self.conn.close()
 
 
+def reading_apart(path: str, work):
+    """work(reader) on a connection of its own to the collection at `path`, `reader` standing for the collection
+    (its `conn`), closed afterwards: how a thread or a forked child reads, as neither may use the collection's own
+    connection. The work only reads."""
+
+    class Reader:
+        conn = sqlite3.connect(path)
+
+    try:
+        return work(Reader)
+    finally:
+        Reader.conn.close()
+
+
+def read_soon(collection, work, name: str):
+    """reading_apart(collection.path, work) started now in a thread named `name`: SQLite leaves Python's lock while
+    it reads, so the reading goes on while the caller works. Returns a function that waits for work's answer, or
+    raises what it raised."""
+    import threading
+
+    result: list = []
+
+    def read() -> None:
+        try:
+            result.append(reading_apart(collection.path, work))
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
+            result.append(error)
+
+    worker = threading.Thread(target=read, name=name, daemon=True)
+    worker.start()
+
+    def wait():
+        worker.join()
+        if isinstance(result[0], BaseException):
+            raise result[0]
+        return result[0]
+
+    return wait
+
+
 def upgrade_notes(collection: Collection) -> list[str]:
     """Lines the migrations of this opening left for the learner (e.g. schedules recomputed), then forgotten."""
     try:

@@ -58,34 +58,11 @@ def pool_counts(collection, deck_id: str) -> tuple[dict[str, int], tuple[int, in
 
 
 def pool_counts_soon(collection, deck_id: str):
-    """`pool_counts` started now on a connection of its own in a thread (SQLite leaves Python's lock while it
-    reads, so the scan runs while the caller imports and draws its start screen); returns a function that waits
-    for the result (or raises what the scan raised)."""
-    import sqlite3
-    import threading
+    """`pool_counts` started now in a thread (connection.read_soon: the scan runs while the caller imports and
+    draws its start screen); returns a function that waits for the result (or raises what the scan raised)."""
+    from .connection import read_soon
 
-    result: list = []
-
-    def scan() -> None:
-        try:
-            conn = sqlite3.connect(collection.path)
-            try:
-                result.append(_pool_counts(conn, deck_id))
-            finally:
-                conn.close()
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
-            result.append(error)
-
-    worker = threading.Thread(target=scan, name="practice-pool", daemon=True)
-    worker.start()
-
-    def wait():
-        worker.join()
-        if isinstance(result[0], BaseException):
-            raise result[0]
-        return result[0]
-
-    return wait
+    return read_soon(collection, lambda reader: _pool_counts(reader.conn, deck_id), "practice-pool")
 
 
 def _pool_counts(conn, deck_id: str):

@@ -53,17 +53,10 @@ def forecast_columns_in_two(collection, deck_id: str, meanwhile) -> tuple:
 
 
 def forecast_columns_at(path: str, deck_id: str, positions: tuple) -> tuple:
-    """forecast_columns on a connection of its own to the collection at `path` (a forked child must not use its
-    parent's connection)."""
-    import sqlite3
+    """forecast_columns on a connection of its own to the collection at `path` (what a forked child reads)."""
+    from .connection import reading_apart
 
-    class Reader:
-        conn = sqlite3.connect(path)
-
-    try:
-        return forecast_columns(Reader, deck_id, positions)
-    finally:
-        Reader.conn.close()
+    return reading_apart(path, lambda reader: forecast_columns(reader, deck_id, positions))
 
 
 def card_names(collection, keys: list[int]) -> dict[int, tuple[str, str]]:
@@ -115,38 +108,3 @@ def practice_pool_recall(collection, deck_id: str, day: datetime.date, factor: f
             WHERE s.deck = ? AND {_ACTIVE}
               AND s.card NOT IN (SELECT id FROM cards WHERE deck = ? AND retired = 0 AND type NOT IN ({kinds}))""",
         (factor, day.toordinal() + 1721424.5, power, deck_id, deck_id, *AUTO_CHECKED)).fetchone())
-
-
-def soon(collection, work):
-    """work(reader) started now on a connection of its own in a thread, `reader` standing for the collection
-    (its `conn`): SQLite leaves Python's lock while it reads, so the reading goes on while the caller works out
-    the kept plan (as practice.pool_counts_soon). Returns a function that waits for work's answer, or raises
-    what it raised. The work only reads."""
-    import sqlite3
-    import threading
-
-    result: list = []
-
-    class Reader:
-        conn = None
-
-    def read() -> None:
-        try:
-            Reader.conn = sqlite3.connect(collection.path)
-            try:
-                result.append(work(Reader))
-            finally:
-                Reader.conn.close()
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
-            result.append(error)
-
-    worker = threading.Thread(target=read, name="exam-rows", daemon=True)
-    worker.start()
-
-    def wait():
-        worker.join()
-        if isinstance(result[0], BaseException):
-            raise result[0]
-        return result[0]
-
-    return wait
